@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// tapwatch command line: subcommands share one composition (src/daemon/sensor.ts).
+import { Command } from 'commander';
+import { ConfigError } from '../config/load';
+import { replayCommand } from './replay';
+import { runCommand } from './run';
+
+function settle(promise: Promise<number>): void {
+  promise.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const message = err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err));
+      process.stderr.write(`tapwatch: ${message}\n`);
+      process.exitCode = err instanceof ConfigError ? 2 : 1;
+    },
+  );
+}
+
+const program = new Command();
+program.name('tapwatch').description('Passive API-security sensor for mirrored traffic').version('0.1.0');
+
+program
+  .command('replay')
+  .description('replay capture files (pcap, pcapng, nanosecond, .gz, - for stdin) through the pipeline')
+  .argument('[files...]', 'capture files; none = the bundled sample capture')
+  .option('-c, --config <file>', 'YAML config file')
+  .option('-f, --filter <bpf>', 'BPF filter')
+  .option('--format <format>', 'text or jsonl', 'text')
+  .option('--stats', 'print the summary record (default in text format)')
+  .option('--no-stats', 'omit the summary record in jsonl output')
+  .option('--packets', 'print one record per packet (jsonl format)')
+  .option('--batch-bytes <n>', 'bytes per capture batch')
+  .action((files: string[], opts) => settle(replayCommand(files, opts)));
+
+program
+  .command('run')
+  .description('capture live from an interface (SPAN/TAP port)')
+  .option('-i, --iface <name>', 'interface (overrides capture.interface)')
+  .option('-c, --config <file>', 'YAML config file')
+  .option('-f, --filter <bpf>', 'BPF filter')
+  .option('--immediate', 'deliver packets as they arrive (no kernel buffering)')
+  .option('--duration <sec>', 'stop after this many seconds')
+  .option('--batch-bytes <n>', 'bytes per capture batch')
+  .action((opts) => settle(runCommand(opts)));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`tapwatch: ${(err as Error).message}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,74 @@
+// Every option and bound of Tapwatch, with defaults and a one-line reason. The schema is the single
+// source of truth: `check-config` and the loader validate against it; the README documents it.
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+
+export const captureSchema = z
+  .object({
+    /** `native` is our libpcap addon; `cap` is kept only for benchmark comparison. */
+    backend: z.enum(['native']).default('native'),
+    /** Interface for `run` (a SPAN/TAP port); `--iface` overrides it. */
+    interface: z.string().default(''),
+    snaplen: z.number().int().min(64).max(262144).default(262144),
+    promisc: z.boolean().default(true),
+    /** Kernel ring buffer; large so bursts on a busy mirror port do not drop. */
+    bufferSizeBytes: z.number().int().min(0).default(64 * 1024 * 1024),
+    /** Packet-buffer timeout: how long the kernel may hold packets to fill a block. */
+    timeoutMs: z.number().int().min(1).max(10000).default(100),
+    immediate: z.boolean().default(false),
+    /** Bytes per batch handed to JS in one call; at least one maximum-size packet plus its header. */
+    batchBytes: z.number().int().min(512 * 1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    /** BPF filter applied in the kernel (live) or by libpcap (files). */
+    filter: z.string().default(''),
+  })
+  .strict();
+
+export const fragmentSchema = z
+  .object({
+    /** Datagrams being reassembled at once; the oldest is dropped when full. */
+    maxDatagrams: z.number().int().min(1).default(4096),
+    /** Bytes held across all incomplete datagrams. */
+    maxBytes: z.number().int().min(65535).default(32 * 1024 * 1024),
+    /** Seconds of packet time before an incomplete datagram is abandoned. */
+    timeoutSec: z.number().min(1).default(30),
+  })
+  .strict();
+
+export const decodeSchema = z
+  .object({
+    vxlanPorts: z.array(port).default([4789, 8472]),
+    genevePorts: z.array(port).default([6081]),
+    /** GRE-in-UDP (RFC 8086). */
+    greUdpPorts: z.array(port).default([4754]),
+    /** Total encapsulation layers (link + VLAN + MPLS + tunnels + IP) before a packet is skipped. */
+    maxLayers: z.number().int().min(4).max(64).default(24),
+    /** Stacked VLAN tags (QinQ and deeper). */
+    maxVlanTags: z.number().int().min(1).max(8).default(4),
+    maxMplsLabels: z.number().int().min(1).max(8).default(8),
+    /** Mirror ports see offloaded (invalid) checksums, so verification is off by default. */
+    verifyChecksums: z.boolean().default(false),
+    fragments: fragmentSchema.default(fragmentSchema.parse({})),
+  })
+  .strict();
+
+export const logSchema = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    capture: captureSchema.default(captureSchema.parse({})),
+    decode: decodeSchema.default(decodeSchema.parse({})),
+    log: logSchema.default(logSchema.parse({})),
+    /** Seconds between periodic capture-stats log lines in `run`. */
+    statsIntervalSec: z.number().int().min(1).default(60),
+  })
+  .strict();
+
+export type TapwatchConfig = z.infer<typeof configSchema>;
+export type CaptureConfig = z.infer<typeof captureSchema>;
+export type DecodeConfig = z.infer<typeof decodeSchema>;
+export type FragmentConfig = z.infer<typeof fragmentSchema>;
