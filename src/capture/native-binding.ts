@@ -41,6 +41,7 @@ export function loadNative(): NativeModule {
     throw new Error(
       `the libpcap capture addon is not built (${addonPath}): run 'npm ci' with libpcap-dev installed. ` +
         `Cause: ${(err as Error).message}`,
+      { cause: err },
     );
   }
   return cached;
