@@ -14,9 +14,17 @@
 -- About 1/3 of the requests send "Accept-Encoding: gzip" (nginx then gzips
 -- JSON bodies >= 512 B, chunked). Deterministic per thread (seeded).
 --
--- Environment: WRK_CLOSE=1 adds "Connection: close" (one request per connection).
+-- Environment:
+--   WRK_CLOSE=1   adds "Connection: close" (one request per connection)
+--   WRK_TARGET=N  each thread stops after N / WRK_THREADS responses (0: run for -d only),
+--                 so a capture's size does not depend on the machine's speed
+--   WRK_THREADS   the -t value given to wrk
 
-local close = os.getenv("WRK_CLOSE") == "1"
+local close    = os.getenv("WRK_CLOSE") == "1"
+local target   = tonumber(os.getenv("WRK_TARGET") or "0") or 0
+local nthreads = tonumber(os.getenv("WRK_THREADS") or "1") or 1
+local limit    = target > 0 and math.ceil(target / nthreads) or 0
+local responses = 0
 
 local next_tid = 0
 function setup(thread)
@@ -87,4 +95,11 @@ function request()
    end
    if body then h["Content-Type"] = "application/json" end
    return wrk.format(method, path, h, body)
+end
+
+function response(status, headers, body)
+   responses = responses + 1
+   if limit > 0 and responses >= limit then
+      wrk.thread:stop()
+   end
 end

@@ -2,10 +2,10 @@
 # Makes the benchmark captures for bench/run.mjs: real wrk -> nginx HTTP/1.1
 # traffic on 127.0.0.1, recorded with `tcpdump -i lo -s 0`.
 #
-#   bench/out/keepalive.pcap  REST-like mix over a few keep-alive connections
-#                             (wrk -t 2 -c 8 -d 8s)
-#   bench/out/close.pcap      the same mix with "Connection: close": one short
-#                             connection per request (wrk -t 2 -c 8 -d 5s)
+#   bench/out/keepalive.pcap  REST-like mix over 8 keep-alive connections: wrk -t 2
+#                             -c 8, stops after 400k responses or 12 s (~1.2M packets)
+#   bench/out/close.pcap      the same mix with "Connection: close", one short
+#                             connection per request: 90k responses or 8 s (~1M packets)
 #   bench/out/<name>.log      wrk, tcpdump and nginx access-log summaries
 #   bench/out/<name>.meta.json packets, bytes, nginx/wrk request counts, drops
 #
@@ -16,16 +16,20 @@
 # exists is kept unless --force is given. Needs root (tcpdump on lo, apt-get).
 #
 # Usage: bench/make-capture.sh [--force] [keepalive|close ...]   (default: both)
-# Env:   PORT=18080 THREADS=2 KA_SECONDS=8 KA_CONNS=8 CLOSE_SECONDS=5 CLOSE_CONNS=8
+# Env:   PORT=18080 THREADS=2 KA_TARGET=400000 KA_SECONDS=12 KA_CONNS=8
+#        CLOSE_TARGET=90000 CLOSE_SECONDS=8 CLOSE_CONNS=8   (TARGET=0: time bound only)
+# On a slower machine the time bound ends the run first and the captures are smaller.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/out"
 PORT=${PORT:-18080}
 THREADS=${THREADS:-2}
-KA_SECONDS=${KA_SECONDS:-8}
+KA_TARGET=${KA_TARGET:-400000}
+KA_SECONDS=${KA_SECONDS:-12}
 KA_CONNS=${KA_CONNS:-8}
-CLOSE_SECONDS=${CLOSE_SECONDS:-5}
+CLOSE_TARGET=${CLOSE_TARGET:-90000}
+CLOSE_SECONDS=${CLOSE_SECONDS:-8}
 CLOSE_CONNS=${CLOSE_CONNS:-8}
 
 FORCE=0
@@ -33,7 +37,7 @@ CAPTURES=()
 for a in "$@"; do
     case "$a" in
         --force) FORCE=1 ;;
-        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
         keepalive|close) CAPTURES+=("$a") ;;
         *) echo "unknown argument: $a (expected --force, keepalive, close)" >&2; exit 2 ;;
     esac
@@ -184,15 +188,15 @@ stop_tcpdump() {
     TCPDUMP_PID=""
 }
 
-capture() {   # name seconds conns close(0|1)
-    local name=$1 seconds=$2 conns=$3 close=$4
+capture() {   # name target seconds conns close(0|1)
+    local name=$1 target=$2 seconds=$3 conns=$4 close=$5
     local tmp="$OUT/$name.pcap.partial" tderr="$WORK/$name.tcpdump.err" wrkout="$WORK/$name.wrk"
-    echo "== $name: wrk -t $THREADS -c $conns -d ${seconds}s, Connection: close=$close, 127.0.0.1:$PORT"
+    echo "== $name: wrk -t $THREADS -c $conns, until $target responses or ${seconds}s, Connection: close=$close, 127.0.0.1:$PORT"
     rm -f "$tmp"
     start_nginx
     start_tcpdump "$tmp" "$tderr"
     local wrk_rc=0
-    WRK_CLOSE="$close" timeout -s INT $((seconds + 15)) \
+    WRK_CLOSE="$close" WRK_TARGET="$target" WRK_THREADS="$THREADS" timeout -s INT $((seconds + 15)) \
         wrk -t "$THREADS" -c "$conns" -d "${seconds}s" --timeout 5s \
             -s "$HERE/api-mix.lua" "http://127.0.0.1:$PORT/" > "$wrkout" 2>&1 || wrk_rc=$?
     stop_tcpdump
@@ -208,15 +212,15 @@ capture() {   # name seconds conns close(0|1)
     mv -f "$tmp" "$OUT/$name.pcap"
     {
         echo "# $name  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-        echo "## params: threads=$THREADS connections=$conns seconds=$seconds close=$close port=$PORT"
+        echo "## params: threads=$THREADS connections=$conns target=$target seconds=$seconds close=$close port=$PORT"
         echo "## wrk"; cat "$wrkout"
         echo "## tcpdump"; grep -E 'packets|listening' "$tderr"
         echo "## nginx access log: requests by method and status"
         awk '{c[$1" "$2]++} END {for (k in c) print c[k], k}' "$WORK/logs/access.log" | sort -k2
         echo "## nginx error log (warn+)"; tail -n 5 "$WORK/logs/error.log" 2>/dev/null || true
     } > "$OUT/$name.log"
-    printf '{"capture":"%s","packets":%s,"pcapBytes":%s,"nginxRequests":%s,"wrkRequests":%s,"tcpdumpDropped":%s,"connections":%s,"seconds":%s,"connectionClose":%s,"made":"%s"}\n' \
-        "$name" "${captured:-0}" "$bytes" "$nginx_n" "${wrk_n:-0}" "${dropped:-0}" "$conns" "$seconds" \
+    printf '{"capture":"%s","packets":%s,"pcapBytes":%s,"nginxRequests":%s,"wrkRequests":%s,"tcpdumpDropped":%s,"connections":%s,"target":%s,"seconds":%s,"connectionClose":%s,"made":"%s"}\n' \
+        "$name" "${captured:-0}" "$bytes" "$nginx_n" "${wrk_n:-0}" "${dropped:-0}" "$conns" "$target" "$seconds" \
         "$([ "$close" = 1 ] && echo true || echo false)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$OUT/$name.meta.json"
     echo "   $captured packets ($dropped dropped by kernel), $bytes bytes; nginx logged $nginx_n requests, wrk $wrk_n"
     if [ "${dropped:-0}" != 0 ]; then
@@ -226,7 +230,7 @@ capture() {   # name seconds conns close(0|1)
 
 for c in "${TODO[@]}"; do
     case "$c" in
-        keepalive) capture keepalive "$KA_SECONDS" "$KA_CONNS" 0 ;;
-        close)     capture close "$CLOSE_SECONDS" "$CLOSE_CONNS" 1 ;;
+        keepalive) capture keepalive "$KA_TARGET" "$KA_SECONDS" "$KA_CONNS" 0 ;;
+        close)     capture close "$CLOSE_TARGET" "$CLOSE_SECONDS" "$CLOSE_CONNS" 1 ;;
     esac
 done

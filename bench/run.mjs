@@ -56,6 +56,20 @@ function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+// The last CPU this process may run on (cpusets can make CPU ids non-contiguous).
+function lastAllowedCpu() {
+  try {
+    const m = /Cpus_allowed_list:\s*(\S+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) {
+      const ids = m[1].split(',').map((r) => Number(r.split('-').pop()));
+      if (ids.every(Number.isInteger)) return Math.max(...ids);
+    }
+  } catch {
+    // not Linux: fall through
+  }
+  return os.availableParallelism() - 1;
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -281,7 +295,7 @@ async function main() {
   let pinCpu = null;
   if (opts.pin) {
     if (hasCommand('taskset')) {
-      pinCpu = os.availableParallelism() - 1; // the harness itself mostly sleeps; CPU 0 takes the stray work
+      pinCpu = lastAllowedCpu(); // the harness itself mostly sleeps; other CPUs take the stray work
       notes.push(`measured processes pinned to CPU ${pinCpu} (taskset): one core`);
     } else {
       notes.push('taskset not found: processes not pinned (may use more than one core)');
