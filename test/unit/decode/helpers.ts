@@ -4,6 +4,7 @@ import { DecodedPacket, type DecodeStatus } from '../../../src/decode/types';
 import { Counters } from '../../../src/core/counters';
 import { decodeSchema, type DecodeConfig } from '../../../src/config/schema';
 import { toFrame, type Built } from './frames';
+import { ipToString } from '../../../src/core/ip';
 
 export function config(over: Record<string, unknown> = {}): DecodeConfig {
   return decodeSchema.parse(over);
@@ -25,30 +26,9 @@ export function decodeBuilt(b: Built | Uint8Array, linkType = 1, over: Record<st
   return { status, out, counters, decoder };
 }
 
+/** Address text as records print it; '-' when the packet carried no IP. */
 export function ipStr(b: Uint8Array, version: number): string {
-  if (version === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  if (version !== 6) return '-';
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((b[2 * i]! << 8) | b[2 * i + 1]!);
-  // RFC 5952: compress the longest run (>= 2) of zero groups.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return ipToString(version, b) || '-';
 }
 
 export function payloadText(out: DecodedPacket): string {
