@@ -52,6 +52,48 @@ export const decodeSchema = z
   })
   .strict();
 
+export const reassemblySchema = z
+  .object({
+    /** Flows tracked at once; when full, emergency timeouts apply, then the oldest idle flow is evicted. */
+    maxFlows: z.number().int().min(16).default(262144),
+    /** Keep identical inner 5-tuples from different VLANs / tunnels (VNI, GRE key ...) apart. */
+    separateByEncapsulation: z.boolean().default(true),
+    /** Seeds flow ids so a replay gives the same ids every time. */
+    flowIdSeed: z.number().int().min(0).default(0),
+    /** Packet-time timeouts (seconds): before the handshake completes, established, after FIN/RST. */
+    timeoutNewSec: z.number().min(1).default(30),
+    timeoutEstablishedSec: z.number().min(1).default(600),
+    timeoutClosedSec: z.number().min(1).default(10),
+    /** Shorter timeouts used while the flow table is over 90% full. */
+    emergencyTimeoutNewSec: z.number().min(1).default(5),
+    emergencyTimeoutEstablishedSec: z.number().min(1).default(60),
+    emergencyTimeoutClosedSec: z.number().min(1).default(2),
+    /** Out-of-order data held per direction before the hole is declared a gap. */
+    maxOutOfOrderBytes: z.number().int().min(1024).default(1024 * 1024),
+    maxOutOfOrderSegments: z.number().int().min(1).default(1024),
+    /** All out-of-order buffers together, across flows. */
+    globalBufferBytes: z.number().int().min(65536).default(256 * 1024 * 1024),
+  })
+  .strict();
+
+export const httpSchema = z
+  .object({
+    /** Ports always analysed as HTTP; any other port is analysed when its first bytes look like HTTP. */
+    ports: z.array(port).default([80, 8000, 8008, 8080, 8081, 8443, 8888, 3000, 5000, 9000]),
+    /** Request/status line length before the line is cut and counted. */
+    maxLineBytes: z.number().int().min(256).default(16 * 1024),
+    /** All header bytes of one message. */
+    maxHeaderBytes: z.number().int().min(1024).default(80 * 1024),
+    maxHeaderCount: z.number().int().min(8).default(256),
+    /** Requests awaiting a response per flow (Zeek keeps 100). */
+    maxPendingPerFlow: z.number().int().min(1).default(100),
+    /** Body prefix kept per message for later stages; the rest is counted, not buffered. */
+    bodyCaptureBytes: z.number().int().min(0).default(64 * 1024),
+    /** Output bound when decompressing a captured body (zip bombs). */
+    maxDecompressedBytes: z.number().int().min(1024).default(1024 * 1024),
+  })
+  .strict();
+
 export const logSchema = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -62,6 +104,8 @@ export const configSchema = z
   .object({
     capture: captureSchema.default(captureSchema.parse({})),
     decode: decodeSchema.default(decodeSchema.parse({})),
+    reassembly: reassemblySchema.default(reassemblySchema.parse({})),
+    http: httpSchema.default(httpSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
     /** Seconds between periodic capture-stats log lines in `run`. */
     statsIntervalSec: z.number().int().min(1).default(60),
@@ -72,3 +116,5 @@ export type TapwatchConfig = z.infer<typeof configSchema>;
 export type CaptureConfig = z.infer<typeof captureSchema>;
 export type DecodeConfig = z.infer<typeof decodeSchema>;
 export type FragmentConfig = z.infer<typeof fragmentSchema>;
+export type ReassemblyConfig = z.infer<typeof reassemblySchema>;
+export type HttpConfig = z.infer<typeof httpSchema>;
