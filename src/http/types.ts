@@ -1,0 +1,60 @@
+// Output of the HTTP/1.x analyzer (DESIGN §2, HttpTransaction). Downstream stages import only this file.
+
+export type Completeness = 'full' | 'request-only' | 'response-only' | 'gapped';
+
+/** One request/response exchange. Plain, immutable once emitted. */
+export interface HttpTransaction {
+  readonly flowId: string;
+  /** Per flow, 1-based, in the order requests (or unpaired responses) were seen. */
+  readonly txId: number;
+  /** `ip:port` of the side that sent the request (IPv6 as `[ip]:port`). */
+  readonly client: string;
+  readonly server: string;
+  readonly vlanIds: readonly number[];
+  readonly tunnels: readonly string[];
+  /** Request time in seconds (packet time); the response time for a response-only transaction. */
+  readonly ts: number;
+  /** Response time (first byte of the final response), or null. */
+  readonly respTs: number | null;
+  /** Null when no request was seen (response-only) or it could not be parsed. */
+  readonly method: string | null;
+  /** Host header (or the authority of an absolute-form target), or null. */
+  readonly host: string | null;
+  /** Request target as sent. */
+  readonly uri: string | null;
+  /** Path part of the target (no query, no fragment; absolute-form reduced to its path). */
+  readonly path: string | null;
+  readonly query: string | null;
+  /** "1.1", "1.0", "0.9" (request version, else response version). */
+  readonly version: string | null;
+  readonly status: number | null;
+  readonly statusMessage: string | null;
+  readonly userAgent: string | null;
+  readonly reqContentType: string | null;
+  /** Request Content-Encoding. */
+  readonly contentEncoding: string | null;
+  readonly respContentEncoding: string | null;
+  /** Authorization scheme only ("Bearer", "Basic" ...); the credential is never kept. */
+  readonly authorization: string | null;
+  readonly xForwardedFor: string | null;
+  /** Cookie names of the request (values are not kept). */
+  readonly cookieNames: readonly string[];
+  /** Lower-cased request header names, first occurrence order, bounded. */
+  readonly headers: readonly string[];
+  /** Lower-cased response header names, bounded. */
+  readonly respHeaders: readonly string[];
+  readonly respContentType: string | null;
+  /** Body lengths after de-chunking, before decompression (as Zeek counts them). */
+  readonly reqBodyLen: number;
+  readonly respBodyLen: number;
+  /** Content-Length as declared, or null. */
+  readonly reqBodyDeclared: number | null;
+  readonly respBodyDeclared: number | null;
+  /** Captured body prefix (bounded), decompressed when the encoding is gzip/deflate/br. */
+  readonly reqBody: Uint8Array | null;
+  readonly respBody: Uint8Array | null;
+  readonly completeness: Completeness;
+  /** Protocol switched to after this exchange ("websocket", "h2c", "connect" ...), else null. */
+  readonly upgrade: string | null;
+  readonly anomalies: readonly string[];
+}
