@@ -31,6 +31,7 @@ program
   .option('--stats', 'print the summary record (default in text format)')
   .option('--no-stats', 'omit the summary record in jsonl output')
   .option('--packets', 'print one record per packet (jsonl format)')
+  .option('--no-http-records', 'count HTTP transactions without printing them')
   .option('--batch-bytes <n>', 'bytes per capture batch')
   .action((files: string[], opts) => settle(replayCommand(files, opts)));
 

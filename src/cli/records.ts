@@ -2,6 +2,7 @@
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
 import type { Sensor } from '../daemon/sensor';
+import type { HttpTransaction } from '../http/types';
 
 const TCP_FLAG_LETTERS = 'FSRPAUEC';
 
@@ -74,12 +75,23 @@ export function statsRecord(sensor: Sensor, files: string[], elapsedSec: number)
     layers: sensor.decoder.layerCounts(),
     tunnelIds: [...s.tunnelIds].sort(),
     tunnelIdsOverflow: s.tunnelIdsOverflow,
+    reassembly: { ...sensor.reassembler.stats(), ...sensor.counters.snapshot('reassembly.') },
+    http: { ...sensor.httpTotals, ...sensor.counters.snapshot('http.') },
     anomalies: sensor.counters.snapshot('decode.'),
     capture: sensor.counters.snapshot('capture.'),
     elapsedSec,
     packetsPerSec: elapsedSec > 0 ? s.packets / elapsedSec : 0,
     mbPerSec: elapsedSec > 0 ? s.capturedBytes / 1e6 / elapsedSec : 0,
   };
+}
+
+/** One line per transaction for the text format: time, client → server, request, status. */
+export function transactionText(tx: HttpTransaction): string {
+  const when = new Date(tx.ts * 1000).toISOString();
+  const status = tx.status === null ? '-' : String(tx.status);
+  const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${tx.uri ?? ''}`;
+  const flags = tx.completeness === 'full' ? '' : ` [${tx.completeness}]`;
+  return `${when} ${tx.client} -> ${tx.server} ${request} ${status}${flags}\n`;
 }
 
 /** Human-readable form of the stats record. */
@@ -102,6 +114,8 @@ export function statsText(rec: Record<string, unknown>): string {
   section('layers', rec['layers'] as Record<string, number>);
   const tunnels = rec['tunnelIds'] as string[];
   if (tunnels.length > 0) lines.push(`tunnel ids: ${tunnels.join(' ')}`);
+  section('reassembly', rec['reassembly'] as Record<string, number>);
+  section('http', rec['http'] as Record<string, number>);
   section('anomalies', rec['anomalies'] as Record<string, number>);
   section('capture', rec['capture'] as Record<string, number>);
   lines.push(`rate:       ${Math.round(rec['packetsPerSec'] as number)} packets/s, ${(rec['mbPerSec'] as number).toFixed(1)} MB/s`);

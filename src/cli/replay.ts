@@ -3,7 +3,8 @@ import path from 'node:path';
 import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
 import { createLogger } from '../core/logger';
-import { packetRecord, statsRecord, statsText } from './records';
+import { httpRecord } from '../http/record';
+import { packetRecord, statsRecord, statsText, transactionText } from './records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
 
@@ -11,6 +12,8 @@ export interface ReplayOptions extends CommonOptions {
   format: string;
   stats?: boolean;
   packets?: boolean;
+  /** false with --no-http-records: count transactions without printing them. */
+  httpRecords?: boolean;
 }
 
 /** The capture replayed when no file is named: bundled in the repository (see its PROVENANCE.md). */
@@ -28,6 +31,9 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   const sensor = new Sensor(config);
   const out = new JsonlWriter(process.stdout);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
+  if (opts.httpRecords !== false) {
+    sensor.onTransaction(jsonl ? (tx) => out.write(httpRecord(tx)) : (tx) => out.writeRaw(transactionText(tx)));
+  }
 
   let exitCode = 0;
   const started = process.hrtime.bigint();
@@ -47,6 +53,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
       exitCode = 1;
     }
   }
+  sensor.finish();
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
   const rec = statsRecord(sensor, inputs, elapsedSec);
   if (jsonl) {

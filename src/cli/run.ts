@@ -5,6 +5,7 @@ import { Sensor } from '../daemon/sensor';
 import { createLogger } from '../core/logger';
 import { resolveConfig, type CommonOptions } from './options';
 import { statsRecord } from './records';
+import { httpRecord } from '../http/record';
 
 export interface RunOptions extends CommonOptions {
   iface?: string;
@@ -52,6 +53,20 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     log.info({ ...rec, type: undefined, pcap: source.stats() }, msg);
   };
   const timer = setInterval(() => logStats('capture stats'), config.statsIntervalSec * 1000);
+  // Packet time is the pipeline's clock; on an idle link a heartbeat moves it on by wall time so
+  // idle flows still time out and their transactions are reported.
+  let lastPackets = 0;
+  let lastPacketWall = Date.now();
+  const heartbeat = setInterval(() => {
+    const s = sensor.summary;
+    if (s.packets !== lastPackets) {
+      lastPackets = s.packets;
+      lastPacketWall = Date.now();
+    } else if (s.packets > 0) {
+      sensor.advanceTime(s.lastTs + (Date.now() - lastPacketWall) / 1000);
+    }
+  }, 1000);
+  sensor.onTransaction((tx) => log.debug({ tx: httpRecord(tx) }, 'http transaction'));
   const stop = (signal: string): void => {
     log.info({ signal }, 'stopping');
     source.stop();
@@ -64,7 +79,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const durationTimer = durationSec > 0 ? setTimeout(() => stop('duration'), durationSec * 1000) : null;
 
   const result = await sensor.runSource(source);
+  sensor.finish();
   clearInterval(timer);
+  clearInterval(heartbeat);
   if (durationTimer) clearTimeout(durationTimer);
   process.removeListener('SIGINT', onSigint);
   process.removeListener('SIGTERM', onSigterm);

@@ -1,23 +1,38 @@
 // Composition root (DESIGN §1): one pipeline fed by any PacketSource, so `run` (live) and `replay`
-// (files) produce the same records for the same traffic. Stages after decode attach here as they land.
+// (files) produce the same records for the same traffic:
+// capture → decode → TCP reassembly → HTTP transactions → listeners (inventory, detectors, outputs).
 import { forEachFrame } from '../capture/batch';
 import type { PacketSource, SourceResult } from '../capture/source';
 import { RawFrame } from '../capture/types';
 import type { TapwatchConfig } from '../config/schema';
 import { Counters } from '../core/counters';
 import { PacketDecoder } from '../decode/decoder';
-import { DecodedPacket, DecodeStatus } from '../decode/types';
+import { DecodedPacket, DecodeStatus, Transport } from '../decode/types';
+import { HttpAnalyzer } from '../http/analyzer';
+import type { HttpTransaction } from '../http/types';
+import { TcpReassembler } from '../reassembly/tcp-reassembler';
 import { TrafficSummary } from './traffic-summary';
 
 export type PacketObserver = (pkt: DecodedPacket, status: DecodeStatus) => void;
+export type TransactionListener = (tx: HttpTransaction) => void;
+
+export interface HttpTotals {
+  transactions: number;
+  requests: number;
+  responses: number;
+}
 
 export class Sensor {
   readonly counters: Counters;
   readonly decoder: PacketDecoder;
+  readonly reassembler: TcpReassembler;
+  readonly http: HttpAnalyzer;
   readonly summary = new TrafficSummary();
+  readonly httpTotals: HttpTotals = { transactions: 0, requests: 0, responses: 0 };
   private readonly frame = new RawFrame();
   private readonly packet = new DecodedPacket();
   private readonly observers: PacketObserver[] = [];
+  private readonly txListeners: TransactionListener[] = [];
 
   constructor(
     readonly config: Readonly<TapwatchConfig>,
@@ -25,11 +40,18 @@ export class Sensor {
   ) {
     this.counters = counters;
     this.decoder = new PacketDecoder(config.decode, counters);
+    this.http = new HttpAnalyzer(config.http, counters, this.emitTransaction);
+    this.reassembler = new TcpReassembler(config.reassembly, counters, this.http);
   }
 
   /** Called for every packet (decoded or skipped); the packet object is reused afterwards. */
   observe(observer: PacketObserver): void {
     this.observers.push(observer);
+  }
+
+  /** Called for every HTTP transaction, in the order they complete. */
+  onTransaction(listener: TransactionListener): void {
+    this.txListeners.push(listener);
   }
 
   /** Batch callback handed to sources: synchronous, no allocation per packet. */
@@ -41,7 +63,16 @@ export class Sensor {
     const pkt = this.packet;
     const status = this.decoder.decode(frame, pkt);
     this.summary.record(pkt, status);
+    if (status === DecodeStatus.Ok && pkt.transport === Transport.Tcp) this.reassembler.handle(pkt);
     for (let i = 0; i < this.observers.length; i++) this.observers[i]!(pkt, status);
+  };
+
+  private readonly emitTransaction = (tx: HttpTransaction): void => {
+    const totals = this.httpTotals;
+    totals.transactions++;
+    if (tx.method !== null) totals.requests++;
+    if (tx.status !== null) totals.responses++;
+    for (let i = 0; i < this.txListeners.length; i++) this.txListeners[i]!(tx);
   };
 
   /** Opens and drains one source through the pipeline. Open errors propagate (CaptureError). */
@@ -55,5 +86,15 @@ export class Sensor {
     const result = await source.run(this.handleBatch);
     if (result.error) this.counters.inc('capture.read_error');
     return result;
+  }
+
+  /** Advance packet time without packets (heartbeat on an idle live link). */
+  advanceTime(ts: number): void {
+    this.reassembler.advanceTime(ts);
+  }
+
+  /** End of input (end of replay, shutdown): flush every flow so pending transactions are reported. */
+  finish(): void {
+    this.reassembler.closeAll('shutdown');
   }
 }

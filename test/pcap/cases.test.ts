@@ -1,0 +1,57 @@
+// Regression cases: pcap in → records out, compared with committed expected outputs
+// (test/pcap/cases/<area>/<case>/{trace.pcap, case.json, expected/*.jsonl}). case.json names the
+// trace's provenance and may carry config overrides. After an intended change, regenerate with
+// `UPDATE_EXPECTED=1 npx tap test/pcap/cases.test.ts` and review the diff like code.
+import t from 'tap';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { jsonLines, runCli } from '../helpers/cli';
+
+const CASES = path.join(__dirname, 'cases');
+const UPDATE = process.env['UPDATE_EXPECTED'] === '1';
+/** Record types with committed baselines; stats are left out (they carry timings). */
+const BASELINED_TYPES = ['http'];
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-cases-'));
+
+interface CaseSpec {
+  source: string;
+  config?: Record<string, unknown>;
+}
+
+function listCases(): string[] {
+  const out: string[] = [];
+  for (const area of readdirSync(CASES).sort()) {
+    for (const name of readdirSync(path.join(CASES, area)).sort()) out.push(path.join(area, name));
+  }
+  return out;
+}
+
+for (const rel of listCases()) {
+  t.test(rel, async (t) => {
+    const dir = path.join(CASES, rel);
+    const spec = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseSpec;
+    t.ok(spec.source, 'provenance recorded');
+    const args = ['replay', '--format', 'jsonl', path.join(dir, 'trace.pcap')];
+    if (spec.config) {
+      const cfg = path.join(tmp, `${rel.replace(/\//g, '_')}.yaml`);
+      writeFileSync(cfg, stringify(spec.config));
+      args.push('--config', cfg);
+    }
+    const run = runCli(args);
+    t.equal(run.code, 0, run.stderr);
+    const records = jsonLines(run.stdout);
+    for (const type of BASELINED_TYPES) {
+      const got = records.filter((r) => r['type'] === type).map((r) => JSON.stringify(r)).join('\n') + '\n';
+      const file = path.join(dir, 'expected', `${type}.jsonl`);
+      if (UPDATE) {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, got);
+        continue;
+      }
+      t.ok(existsSync(file), `${file} exists (create it with UPDATE_EXPECTED=1 and review it)`);
+      if (existsSync(file)) t.equal(got, readFileSync(file, 'utf8'), `${type} records match ${path.relative(CASES, file)}`);
+    }
+  });
+}
