@@ -8,18 +8,9 @@ import { Counters } from '../../../src/core/counters';
 import { eth, ipv4, ipv6, payload, tcp, toFrame } from './frames';
 import { config } from './helpers';
 import { samples } from './samples';
+import { prng } from '../../helpers/prng';
 
-/** mulberry32: tiny seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = prng;
 
 const LINK_TYPES = [0, 1, 9, 12, 101, 104, 108, 113, 228, 229, 239, 276];
 
