@@ -98,6 +98,13 @@ export class TcpReassembler {
 
     let state = flow.state;
     if (state === FlowState.New && !syn && (ack || pkt.payloadLength > 0)) state = FlowState.Established;
+    // After an RST the connection may still go on (a forged or ignored RST: evasion); inspection
+    // resumes when new data or a SYN-ACK shows it did.
+    if (state === FlowState.Closed && flow.closeReason === 'rst' && this.continuesAfterRst(dir, pkt, syn, ack)) {
+      this.counters.inc('reassembly.rst.continued');
+      flow.closeReason = null;
+      state = FlowState.Established;
+    }
     this.table.touch(flow, ts, state);
     if (flow.state === FlowState.Closed) {
       if (pkt.payloadLength > 0) this.counters.inc('reassembly.data_after_close');
@@ -109,8 +116,8 @@ export class TcpReassembler {
     this.onSegment(flow, dirIdx, dir, pkt, syn, ts);
 
     if (rst) {
-      this.endDirection(flow, 0, 'rst', ts);
-      this.endDirection(flow, 1, 'rst', ts);
+      // Not final yet: the flow is flushed and ended when the closed timeout passes without the
+      // connection going on (see continuesAfterRst).
       flow.closeReason = 'rst';
       this.table.touch(flow, ts, FlowState.Closed);
     } else if (flow.dirs[0].ended && flow.dirs[1].ended) {
@@ -192,6 +199,13 @@ export class TcpReassembler {
     return flow;
   }
 
+  /** New payload, or a SYN-ACK, after an RST: the peer did not take the RST as the end. */
+  private continuesAfterRst(dir: TcpDirection, pkt: DecodedPacket, syn: boolean, ack: boolean): boolean {
+    if (syn) return ack;
+    if (pkt.payloadLength === 0 || (pkt.tcpFlags & TcpFlag.Rst) !== 0) return false;
+    return !dir.started || dir.offsetOf(pkt.tcpSeq) + pkt.payloadLength > dir.nextOffset;
+  }
+
   private onAck(flow: Flow, idx: Direction, dir: TcpDirection, ackSeq: number, ts: number): void {
     const acked = dir.offsetOf(ackSeq);
     if (acked <= dir.ackedOffset) return;
@@ -214,9 +228,10 @@ export class TcpReassembler {
       if (syn) {
         dir.baseSeq = (pkt.tcpSeq + 1) >>> 0;
         dir.sawSyn = true;
-      } else if (len > 0 || fin) {
+      } else if (len > 0) {
         dir.baseSeq = pkt.tcpSeq;
       } else {
+        // A bare FIN/RST/ACK cannot open a direction: a forged FIN before the SYN-ACK must not end it.
         return;
       }
       dir.started = true;

@@ -122,12 +122,33 @@ t.test('one-sided flow (only the client direction mirrored)', async (t) => {
   t.same(rec.events.filter((e) => e.kind === 'end').length, 2, 'both directions end once');
 });
 
-t.test('RST ends both directions; data carried by the RST is delivered first', async (t) => {
+t.test('RST: both directions end when no valid traffic follows within the closed timeout', async (t) => {
   const { rec, r } = setup();
   handshake(r, 0, 0);
   r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 1, ack: 1, flags: 'RA', payload: enc('bye'), ts: 2 }));
-  t.equal(rec.stream(1).bytes.toString(), 'bye');
+  t.equal(rec.stream(1).bytes.toString(), 'bye', 'data carried by the RST is delivered');
+  t.equal(rec.events.filter((e) => e.kind === 'end').length, 0, 'not final yet');
+  r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 1, ack: 1, flags: 'PA', payload: enc('bye'), ts: 3 }));
+  t.equal(rec.events.filter((e) => e.kind === 'end').length, 0, 'a stale retransmission does not revive the flow');
+  r.advanceTime(2 + 11);
   t.same(rec.events.filter((e) => e.kind === 'end').map((e) => e.kind === 'end' && e.reason), ['rst', 'rst']);
+  t.same(rec.events.at(-1), { kind: 'close', flow: rec.events[0]!.flow, reason: 'rst' });
+});
+
+t.test('evasion: forged RST and FIN before the SYN-ACK do not end the connection', async (t) => {
+  // The shape of suricata-verify bug-3286-02 (Linux evasion).
+  const { rec, r, counters } = setup();
+  r.handle(tcpPacket({ from: CLIENT, to: SERVER, seq: 1000, flags: 'S', ts: 1 }));
+  r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 0, ack: 1001, flags: 'RA', ts: 1.1 }));
+  r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 0, ack: 1, flags: 'FA', ts: 1.1 }));
+  r.handle(tcpPacket({ from: CLIENT, to: SERVER, seq: 1001, flags: 'R', ts: 1.1 }));
+  r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 26175, ack: 1001, flags: 'SA', ts: 1.2 }));
+  r.handle(tcpPacket({ from: CLIENT, to: SERVER, seq: 1001, ack: 26176, flags: 'PA', payload: enc('GET / HTTP/1.1\r\n\r\n'), ts: 1.2 }));
+  r.handle(tcpPacket({ from: SERVER, to: CLIENT, seq: 26176, ack: 1019, flags: 'PA', payload: enc('HTTP/1.1 200 OK\r\n'), ts: 1.3 }));
+  r.closeAll();
+  t.equal(rec.stream(0).bytes.toString(), 'GET / HTTP/1.1\r\n\r\n');
+  t.equal(rec.stream(1).bytes.toString(), 'HTTP/1.1 200 OK\r\n');
+  t.equal(counters.get('reassembly.rst.continued'), 1);
 });
 
 t.test('a new SYN on a closed connection starts a new flow (port reuse)', async (t) => {
