@@ -41,6 +41,12 @@ export const decodeSchema = z
     genevePorts: z.array(port).default([6081]),
     /** GRE-in-UDP (RFC 8086). */
     greUdpPorts: z.array(port).default([4754]),
+    /** IPv6 over UDP tunnels that hosts (not mirrors) use: Teredo (RFC 4380) and AYIYA. */
+    teredoPorts: z.array(port).default([3544]),
+    ayiyaPorts: z.array(port).default([5072]),
+    /** Teredo clients learned from their exchange with a server on a Teredo port, whose other UDP
+     * traffic (to relays on any port) is then decoded as Teredo; the oldest is forgotten when full. */
+    maxTeredoPeers: z.number().int().min(1).default(4096),
     /** Total encapsulation layers (link + VLAN + MPLS + tunnels + IP) before a packet is skipped. */
     maxLayers: z.number().int().min(4).max(64).default(24),
     /** Stacked VLAN tags (QinQ and deeper). */

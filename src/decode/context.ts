@@ -14,6 +14,8 @@ export const enum PortRole {
   Vxlan = 1,
   Geneve = 2,
   GreUdp = 3,
+  Teredo = 4,
+  Ayiya = 5,
 }
 
 export class DecodeCtx {
@@ -29,6 +31,9 @@ export class DecodeCtx {
   readonly maxMplsLabels: number;
   readonly verifyChecksums: boolean;
   readonly frags: FragmentTable;
+  /** Learned Teredo client endpoints (IPv4 address * 65536 + port), oldest first. */
+  readonly teredoPeers = new Set<number>();
+  readonly maxTeredoPeers: number;
 
   constructor(
     config: DecodeConfig,
@@ -38,10 +43,13 @@ export class DecodeCtx {
     this.maxVlanTags = Math.min(config.maxVlanTags, this.out.vlanIds.length);
     this.maxMplsLabels = Math.min(config.maxMplsLabels, this.out.mplsLabels.length);
     this.verifyChecksums = config.verifyChecksums;
+    for (const p of config.teredoPorts) this.portRole[p] = PortRole.Teredo;
+    for (const p of config.ayiyaPorts) this.portRole[p] = PortRole.Ayiya;
     for (const p of config.greUdpPorts) this.portRole[p] = PortRole.GreUdp;
     for (const p of config.genevePorts) this.portRole[p] = PortRole.Geneve;
     for (const p of config.vxlanPorts) this.portRole[p] = PortRole.Vxlan;
     this.frags = new FragmentTable(config.fragments, counters);
+    this.maxTeredoPeers = config.maxTeredoPeers;
   }
 
   /** Count one decoded layer of kind `l`. */

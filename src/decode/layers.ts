@@ -34,6 +34,8 @@ export const enum Layer {
   Erspan2,
   Erspan3,
   IpInIp,
+  Teredo,
+  Ayiya,
   Count,
 }
 
@@ -70,4 +72,6 @@ export const LAYER_NAMES: readonly string[] = [
   'erspan2',
   'erspan3',
   'ip-in-ip',
+  'teredo',
+  'ayiya',
 ];

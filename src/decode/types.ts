@@ -15,9 +15,11 @@ export const enum TunnelKind {
   ErspanII = 5,
   ErspanIII = 6,
   IpInIp = 7,
+  Teredo = 8,
+  Ayiya = 9,
 }
 
-export const TUNNEL_KIND_NAMES: readonly string[] = ['none', 'vxlan', 'geneve', 'gre', 'erspan1', 'erspan2', 'erspan3', 'ip-in-ip'];
+export const TUNNEL_KIND_NAMES: readonly string[] = ['none', 'vxlan', 'geneve', 'gre', 'erspan1', 'erspan2', 'erspan3', 'ip-in-ip', 'teredo', 'ayiya'];
 
 export const enum Transport {
   None = 0,

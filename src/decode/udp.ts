@@ -1,5 +1,6 @@
 // UDP: ports, length field vs captured bytes, then the UDP-port tunnel table (VXLAN, Geneve,
-// GRE-in-UDP); any other datagram ends here with its payload range.
+// GRE-in-UDP, Teredo, AYIYA); any other datagram, or one that does not look like the tunnel on its
+// port, ends here with its payload range.
 import { DecodeStatus, Transport } from './types';
 import { PortRole, type DecodeCtx } from './context';
 import { A } from './anomalies';
@@ -9,6 +10,8 @@ import { transportOk } from './checksum';
 import { decodeVxlan } from './vxlan';
 import { decodeGeneve } from './geneve';
 import { decodeGre } from './gre';
+import { decodeTeredo } from './teredo';
+import { decodeAyiya } from './ayiya';
 
 export function decodeUdp(ctx: DecodeCtx, d: Uint8Array, o: number, end: number): DecodeStatus {
   if (!ctx.enter()) return DecodeStatus.Skipped;
@@ -31,7 +34,24 @@ export function decodeUdp(ctx: DecodeCtx, d: Uint8Array, o: number, end: number)
   ctx.count(Layer.Udp);
   let role = ctx.portRole[dst]!;
   if (role === PortRole.None) role = ctx.portRole[src]!;
+  if (role === PortRole.None && ctx.teredoPeers.size > 0 && isTeredoPeerTraffic(ctx)) role = PortRole.Teredo;
   switch (role) {
+    case PortRole.Teredo: {
+      // The client is the side not on the Teredo port; remember it before the inner header
+      // replaces the outer addresses.
+      let client = -1;
+      if (out.ipVersion === 4 && ctx.portRole[dst] === PortRole.Teredo) client = peerKey(out.srcIp, src);
+      else if (out.ipVersion === 4 && ctx.portRole[src] === PortRole.Teredo) client = peerKey(out.dstIp, dst);
+      const status = decodeTeredo(ctx, d, o + 8, end);
+      if (status === null) break;
+      if (client >= 0) learnTeredoPeer(ctx, client);
+      return status;
+    }
+    case PortRole.Ayiya: {
+      const status = decodeAyiya(ctx, d, o + 8, end);
+      if (status !== null) return status;
+      break;
+    }
     case PortRole.Vxlan:
       return decodeVxlan(ctx, d, o + 8, end);
     case PortRole.Geneve:
@@ -39,11 +59,31 @@ export function decodeUdp(ctx: DecodeCtx, d: Uint8Array, o: number, end: number)
     case PortRole.GreUdp:
       ctx.count(Layer.GreUdp);
       return decodeGre(ctx, d, o + 8, end);
-    default:
-      out.transport = Transport.Udp;
-      out.data = d;
-      out.payloadOffset = o + 8;
-      out.payloadLength = end - o - 8;
-      return DecodeStatus.Ok;
   }
+  out.transport = Transport.Udp;
+  out.data = d;
+  out.payloadOffset = o + 8;
+  out.payloadLength = end - o - 8;
+  return DecodeStatus.Ok;
+}
+
+/** Teredo peer key of an IPv4 endpoint (Teredo runs over IPv4). */
+function peerKey(ip: Uint8Array, port: number): number {
+  return (((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0) * 65536 + port;
+}
+
+function isTeredoPeerTraffic(ctx: DecodeCtx): boolean {
+  const out = ctx.out;
+  if (out.ipVersion !== 4) return false;
+  return ctx.teredoPeers.has(peerKey(out.srcIp, out.srcPort)) || ctx.teredoPeers.has(peerKey(out.dstIp, out.dstPort));
+}
+
+function learnTeredoPeer(ctx: DecodeCtx, key: number): void {
+  if (ctx.teredoPeers.has(key)) return;
+  if (ctx.teredoPeers.size >= ctx.maxTeredoPeers) {
+    const oldest = ctx.teredoPeers.values().next().value;
+    if (oldest !== undefined) ctx.teredoPeers.delete(oldest);
+    ctx.counters.inc('decode.teredo.peers_evicted');
+  }
+  ctx.teredoPeers.add(key);
 }
