@@ -28,6 +28,8 @@ export class Flow implements FlowInfo {
   /** The analyzer declined the flow: stop delivering and buffering its data. */
   appStopped = false;
   closeReason: EndReason | null = null;
+  /** The consumer's onClose has run (at a clean close, before the flow leaves the table). */
+  closeNotified = false;
   readonly dirs: [TcpDirection, TcpDirection] = [new TcpDirection(), new TcpDirection()];
 
   constructor(

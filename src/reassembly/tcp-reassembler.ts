@@ -84,8 +84,10 @@ export class TcpReassembler {
       flow = null;
     }
     if (!flow) {
-      if (rst && pkt.payloadLength === 0) {
-        this.counters.inc('reassembly.rst_without_flow');
+      // Only a SYN or data opens a flow: a stray ACK, FIN or RST (often a straggler of a flow
+      // already gone) would only make an empty flow.
+      if (!syn && pkt.payloadLength === 0) {
+        this.counters.inc('reassembly.packets_without_flow');
         return;
       }
       flow = this.createFlow(pkt, key, hash, srcIsA, syn, ack, ts);
@@ -120,9 +122,12 @@ export class TcpReassembler {
       // connection going on (see continuesAfterRst).
       flow.closeReason = 'rst';
       this.table.touch(flow, ts, FlowState.Closed);
-    } else if (flow.dirs[0].ended && flow.dirs[1].ended) {
+    } else if (flow.dirs[0].ended && flow.dirs[1].ended && flow.closeReason === null) {
+      // A clean close is final: the analyzer is told now (freeing its state); the light flow record
+      // stays for the closed timeout only to absorb stragglers (last ACKs, retransmitted FINs).
       flow.closeReason = 'fin';
       this.table.touch(flow, ts, FlowState.Closed);
+      this.notifyClose(flow, 'fin', ts);
     }
   }
 
@@ -396,7 +401,14 @@ export class TcpReassembler {
     this.endDirection(flow, 0, reason, ts);
     this.endDirection(flow, 1, reason, ts);
     this.table.remove(flow);
+    this.notifyClose(flow, reason, ts);
+  }
+
+  private notifyClose(flow: Flow, reason: EndReason, ts: number): void {
+    if (flow.closeNotified) return;
+    flow.closeNotified = true;
     this.counters.inc(`reassembly.flows.closed.${reason}`);
     this.consumer.onClose(flow, reason, ts);
+    flow.app = null;
   }
 }
