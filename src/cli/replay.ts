@@ -14,6 +14,8 @@ export interface ReplayOptions extends CommonOptions {
   packets?: boolean;
   /** false with --no-http-records: count transactions without printing them. */
   httpRecords?: boolean;
+  /** Stop after decode (benchmark of capture + decode alone). */
+  decodeOnly?: boolean;
 }
 
 /** The capture replayed when no file is named: bundled in the repository (see its PROVENANCE.md). */
@@ -28,7 +30,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     return 2;
   }
   const inputs = files.length > 0 ? files : [BUNDLED_SAMPLE];
-  const sensor = new Sensor(config);
+  const sensor = new Sensor(config, undefined, opts.decodeOnly === true);
   const out = new JsonlWriter(process.stdout);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
   if (opts.httpRecords !== false) {

@@ -34,9 +34,13 @@ export class Sensor {
   private readonly observers: PacketObserver[] = [];
   private readonly txListeners: TransactionListener[] = [];
 
+  /**
+   * @param decodeOnly stop after decode (benchmarks of the capture + decode stages alone).
+   */
   constructor(
     readonly config: Readonly<TapwatchConfig>,
     counters = new Counters(),
+    private readonly decodeOnly = false,
   ) {
     this.counters = counters;
     this.decoder = new PacketDecoder(config.decode, counters);
@@ -63,7 +67,7 @@ export class Sensor {
     const pkt = this.packet;
     const status = this.decoder.decode(frame, pkt);
     this.summary.record(pkt, status);
-    if (status === DecodeStatus.Ok && pkt.transport === Transport.Tcp) this.reassembler.handle(pkt);
+    if (status === DecodeStatus.Ok && pkt.transport === Transport.Tcp && !this.decodeOnly) this.reassembler.handle(pkt);
     for (let i = 0; i < this.observers.length; i++) this.observers[i]!(pkt, status);
   };
 
