@@ -6,16 +6,23 @@
 #                             -c 8, stops after 400k responses or 12 s (~1.2M packets)
 #   bench/out/close.pcap      the same mix with "Connection: close", one short
 #                             connection per request: 90k responses or 8 s (~1M packets)
+#   bench/out/keepalive-mtu1500.pcap  (optional, only when named) like keepalive, but
+#                             in a private network namespace whose loopback has MTU
+#                             1500 and TSO/GSO off: Ethernet-sized packets (~3x more)
 #   bench/out/<name>.log      wrk, tcpdump and nginx access-log summaries
-#   bench/out/<name>.meta.json packets, bytes, nginx/wrk request counts, drops
+#   bench/out/<name>.meta.json packets, bytes, drops, and nginx's access-log request
+#                             count ("nginxRequests"): the ground-truth number of HTTP
+#                             transactions in the capture (bench/run.mjs compares with it)
 #
-# Everything stays on 127.0.0.1; every load is bounded in time (wrk -d plus an
+# Everything stays on 127.0.0.1 (keepalive-mtu1500: on the loopback of a network
+# namespace made and deleted by this script); every load is bounded in time (wrk -d plus an
 # outer `timeout`). nginx runs with bench/nginx.conf.in under a temporary prefix
 # (the system nginx config and service are not used); nginx and tcpdump are
 # started by this script and stopped by their PIDs. A capture that already
 # exists is kept unless --force is given. Needs root (tcpdump on lo, apt-get).
 #
-# Usage: bench/make-capture.sh [--force] [keepalive|close ...]   (default: both)
+# Usage: bench/make-capture.sh [--force] [keepalive|close|keepalive-mtu1500 ...]
+#        (default: keepalive close)
 # Env:   PORT=18080 THREADS=2 KA_TARGET=400000 KA_SECONDS=12 KA_CONNS=8
 #        CLOSE_TARGET=90000 CLOSE_SECONDS=8 CLOSE_CONNS=8   (TARGET=0: time bound only)
 # On a slower machine the time bound ends the run first and the captures are smaller.
@@ -37,9 +44,9 @@ CAPTURES=()
 for a in "$@"; do
     case "$a" in
         --force) FORCE=1 ;;
-        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
-        keepalive|close) CAPTURES+=("$a") ;;
-        *) echo "unknown argument: $a (expected --force, keepalive, close)" >&2; exit 2 ;;
+        -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        keepalive|close|keepalive-mtu1500) CAPTURES+=("$a") ;;
+        *) echo "unknown argument: $a (expected --force, keepalive, close, keepalive-mtu1500)" >&2; exit 2 ;;
     esac
 done
 [ ${#CAPTURES[@]} -gt 0 ] || CAPTURES=(keepalive close)
@@ -62,6 +69,10 @@ ensure_tools() {
     command -v wrk     >/dev/null || pkgs+=(wrk)
     command -v tcpdump >/dev/null || pkgs+=(tcpdump)
     [ -x /usr/bin/time ]          || pkgs+=(time)   # peak RSS in bench/run.mjs
+    if [[ " ${TODO[*]} " == *" keepalive-mtu1500 "* ]]; then
+        command -v ip      >/dev/null || pkgs+=(iproute2)
+        command -v ethtool >/dev/null || pkgs+=(ethtool)
+    fi
     [ ${#pkgs[@]} -gt 0 ] || return 0
     if [ "$(id -u)" != 0 ]; then
         echo "missing ${pkgs[*]}: run as root or apt-get install them" >&2; exit 1
@@ -85,6 +96,8 @@ ensure_tools() {
 WORK=""
 NGINX_PID=""
 TCPDUMP_PID=""
+NETNS=""   # the network namespace of keepalive-mtu1500 while it exists
+NSX=()     # empty, or (ip netns exec NAME): runs a command in it (exec: $! stays its PID)
 cleanup() {   # only what this script started and has not reaped yet
     local pid
     for pid in "$TCPDUMP_PID" "$NGINX_PID"; do
@@ -93,6 +106,7 @@ cleanup() {   # only what this script started and has not reaped yet
             wait "$pid" 2>/dev/null || true
         fi
     done
+    if [ -n "$NETNS" ]; then ip netns del "$NETNS" 2>/dev/null || true; fi
     if [ -n "$POLICY_RC" ]; then rm -f "$POLICY_RC"; fi
     if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
 }
@@ -148,14 +162,14 @@ sed "s/@PORT@/$PORT/g" "$HERE/nginx.conf.in" > "$WORK/nginx.conf"
 NGX=(nginx -p "$WORK/" -c "$WORK/nginx.conf" -e "$WORK/logs/error.log")
 "${NGX[@]}" -t -q
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+port_open() { "${NSX[@]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; }
 
 start_nginx() {
     if port_open; then
         echo "127.0.0.1:$PORT is already in use; set PORT=... to another port" >&2; return 1
     fi
     rm -f "$WORK/logs/access.log"
-    "${NGX[@]}" &   # master_process off + daemon off: $! is nginx itself
+    "${NSX[@]}" "${NGX[@]}" &   # master_process off + daemon off: $! is nginx itself
     NGINX_PID=$!
     local i
     for i in $(seq 1 100); do port_open && return 0; sleep 0.1; done
@@ -174,7 +188,7 @@ stop_nginx() {   # graceful: flushes the buffered access log
 
 start_tcpdump() {   # pcap stderr-file
     # -Z root: keep writing as root (Debian drops to user tcpdump otherwise)
-    tcpdump -i lo -s 0 -B 131072 -n -Z root -w "$1" "tcp port $PORT" 2> "$2" &
+    "${NSX[@]}" tcpdump -i lo -s 0 -B 131072 -n -Z root -w "$1" "tcp port $PORT" 2> "$2" &
     TCPDUMP_PID=$!
     local i
     for i in $(seq 1 100); do grep -q 'listening on' "$2" && return 0; sleep 0.1; done
@@ -188,19 +202,39 @@ stop_tcpdump() {
     TCPDUMP_PID=""
 }
 
-capture() {   # name target seconds conns close(0|1)
-    local name=$1 target=$2 seconds=$3 conns=$4 close=$5
+# A private network namespace whose loopback has MTU $1 and no segmentation offload,
+# so that TCP segments are Ethernet-sized as on a mirror port (host loopback: 64 KiB).
+enter_netns() {
+    NETNS="tapwatch-bench-$$"
+    ip netns add "$NETNS"
+    NSX=(ip netns exec "$NETNS")
+    ip netns exec "$NETNS" ip link set lo mtu "$1" up
+    ip netns exec "$NETNS" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 ||
+        ip netns exec "$NETNS" ethtool -K lo tso off gso off >/dev/null
+}
+
+leave_netns() {
+    if [ -n "$NETNS" ]; then ip netns del "$NETNS"; fi
+    NETNS=""
+    NSX=()
+}
+
+capture() {   # name target seconds conns close(0|1) mtu(0: host loopback)
+    local name=$1 target=$2 seconds=$3 conns=$4 close=$5 mtu=${6:-0}
     local tmp="$OUT/$name.pcap.partial" tderr="$WORK/$name.tcpdump.err" wrkout="$WORK/$name.wrk"
-    echo "== $name: wrk -t $THREADS -c $conns, until $target responses or ${seconds}s, Connection: close=$close, 127.0.0.1:$PORT"
+    local where="127.0.0.1:$PORT"
+    if [ "$mtu" != 0 ]; then enter_netns "$mtu"; where="$where in netns $NETNS (lo mtu $mtu)"; fi
+    echo "== $name: wrk -t $THREADS -c $conns, until $target responses or ${seconds}s, Connection: close=$close, $where"
     rm -f "$tmp"
     start_nginx
     start_tcpdump "$tmp" "$tderr"
     local wrk_rc=0
-    WRK_CLOSE="$close" WRK_TARGET="$target" WRK_THREADS="$THREADS" timeout -s INT $((seconds + 15)) \
+    "${NSX[@]}" env WRK_CLOSE="$close" WRK_TARGET="$target" WRK_THREADS="$THREADS" timeout -s INT $((seconds + 15)) \
         wrk -t "$THREADS" -c "$conns" -d "${seconds}s" --timeout 5s \
             -s "$HERE/api-mix.lua" "http://127.0.0.1:$PORT/" > "$wrkout" 2>&1 || wrk_rc=$?
     stop_tcpdump
     stop_nginx
+    leave_netns
     [ "$wrk_rc" = 0 ] || { echo "wrk failed (rc=$wrk_rc):" >&2; cat "$wrkout" >&2; return 1; }
 
     local captured dropped wrk_n nginx_n bytes
@@ -212,16 +246,17 @@ capture() {   # name target seconds conns close(0|1)
     mv -f "$tmp" "$OUT/$name.pcap"
     {
         echo "# $name  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-        echo "## params: threads=$THREADS connections=$conns target=$target seconds=$seconds close=$close port=$PORT"
+        echo "## params: threads=$THREADS connections=$conns target=$target seconds=$seconds close=$close port=$PORT netns_mtu=$mtu"
         echo "## wrk"; cat "$wrkout"
         echo "## tcpdump"; grep -E 'packets|listening' "$tderr"
         echo "## nginx access log: requests by method and status"
         awk '{c[$1" "$2]++} END {for (k in c) print c[k], k}' "$WORK/logs/access.log" | sort -k2
         echo "## nginx error log (warn+)"; tail -n 5 "$WORK/logs/error.log" 2>/dev/null || true
     } > "$OUT/$name.log"
-    printf '{"capture":"%s","packets":%s,"pcapBytes":%s,"nginxRequests":%s,"wrkRequests":%s,"tcpdumpDropped":%s,"connections":%s,"target":%s,"seconds":%s,"connectionClose":%s,"made":"%s"}\n' \
+    printf '{"capture":"%s","packets":%s,"pcapBytes":%s,"nginxRequests":%s,"wrkRequests":%s,"tcpdumpDropped":%s,"connections":%s,"target":%s,"seconds":%s,"connectionClose":%s,"loopbackMtu":%s,"made":"%s"}\n' \
         "$name" "${captured:-0}" "$bytes" "$nginx_n" "${wrk_n:-0}" "${dropped:-0}" "$conns" "$target" "$seconds" \
-        "$([ "$close" = 1 ] && echo true || echo false)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$OUT/$name.meta.json"
+        "$([ "$close" = 1 ] && echo true || echo false)" "$([ "$mtu" = 0 ] && echo null || echo "$mtu")" \
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$OUT/$name.meta.json"
     echo "   $captured packets ($dropped dropped by kernel), $bytes bytes; nginx logged $nginx_n requests, wrk $wrk_n"
     if [ "${dropped:-0}" != 0 ]; then
         echo "WARNING: tcpdump dropped $dropped packets for $name: the capture has gaps" >&2
@@ -232,5 +267,6 @@ for c in "${TODO[@]}"; do
     case "$c" in
         keepalive) capture keepalive "$KA_TARGET" "$KA_SECONDS" "$KA_CONNS" 0 ;;
         close)     capture close "$CLOSE_TARGET" "$CLOSE_SECONDS" "$CLOSE_CONNS" 1 ;;
+        keepalive-mtu1500) capture keepalive-mtu1500 "$KA_TARGET" "$KA_SECONDS" "$KA_CONNS" 0 1500 ;;
     esac
 done
