@@ -32,6 +32,7 @@ program
   .option('--no-stats', 'omit the summary record in jsonl output')
   .option('--packets', 'print one record per packet (jsonl format)')
   .option('--no-http-records', 'count HTTP transactions without printing them')
+  .option('--flows', 'print one record per TCP flow when it closes (jsonl format)')
   .option('--decode-only', 'stop after decoding (benchmarks the capture and decode stages alone)')
   .option('--batch-bytes <n>', 'bytes per capture batch')
   .action((files: string[], opts) => settle(replayCommand(files, opts)));

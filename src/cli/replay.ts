@@ -14,6 +14,8 @@ export interface ReplayOptions extends CommonOptions {
   packets?: boolean;
   /** false with --no-http-records: count transactions without printing them. */
   httpRecords?: boolean;
+  /** Print one record per TCP flow when it closes. */
+  flows?: boolean;
   /** Stop after decode (benchmark of capture + decode alone). */
   decodeOnly?: boolean;
 }
@@ -33,6 +35,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   const sensor = new Sensor(config, undefined, opts.decodeOnly === true);
   const out = new JsonlWriter(process.stdout);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
+  if (opts.flows && jsonl) sensor.onFlowClosed((f) => out.write({ type: 'flow', ...f }));
   if (opts.httpRecords !== false) {
     sensor.onTransaction(jsonl ? (tx) => out.write(httpRecord(tx)) : (tx) => out.writeRaw(transactionText(tx)));
   }

@@ -10,7 +10,7 @@ import { PacketDecoder } from '../decode/decoder';
 import { DecodedPacket, DecodeStatus, Transport } from '../decode/types';
 import { HttpAnalyzer } from '../http/analyzer';
 import type { HttpTransaction } from '../http/types';
-import { TcpReassembler } from '../reassembly/tcp-reassembler';
+import { TcpReassembler, type FlowSummary } from '../reassembly/tcp-reassembler';
 import { TrafficSummary } from './traffic-summary';
 
 export type PacketObserver = (pkt: DecodedPacket, status: DecodeStatus) => void;
@@ -51,6 +51,11 @@ export class Sensor {
   /** Called for every packet (decoded or skipped); the packet object is reused afterwards. */
   observe(observer: PacketObserver): void {
     this.observers.push(observer);
+  }
+
+  /** Called once per TCP flow when it closes (flow records, like Zeek's conn.log). */
+  onFlowClosed(listener: (summary: FlowSummary) => void): void {
+    this.reassembler.onFlowClosed = listener;
   }
 
   /** Called for every HTTP transaction, in the order they complete. */

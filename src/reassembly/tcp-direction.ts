@@ -27,6 +27,8 @@ export class TcpDirection {
   bufferedBytes = 0;
   packets = 0;
   payloadBytes = 0;
+  /** Bytes declared lost (gaps) in this direction. */
+  gapBytes = 0;
 
   /** Stream offset of sequence number `seq`, choosing the wrap nearest to the next expected byte. */
   offsetOf(seq: number): number {

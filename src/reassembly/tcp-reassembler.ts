@@ -32,7 +32,60 @@ export interface ReassemblyStats {
   bufferedBytes: number;
 }
 
+/** What a flow did, reported when it closes (like a Zeek conn.log row). */
+export interface FlowSummary {
+  id: string;
+  orig: string;
+  resp: string;
+  vlanIds: readonly number[];
+  tunnels: readonly string[];
+  firstTs: number;
+  lastTs: number;
+  sawSyn: boolean;
+  closeReason: EndReason;
+  origPackets: number;
+  respPackets: number;
+  /** Payload bytes in packets, retransmissions included. */
+  origBytes: number;
+  respBytes: number;
+  /** Stream bytes covered (delivered or declared lost), as Zeek's orig_bytes / resp_bytes. */
+  origStreamBytes: number;
+  respStreamBytes: number;
+  origGapBytes: number;
+  respGapBytes: number;
+}
+
+function endpoint(ip: string, port: number, v: 4 | 6): string {
+  return v === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function flowSummary(flow: Flow, reason: EndReason): FlowSummary {
+  const [o, r] = flow.dirs;
+  return {
+    id: flow.id,
+    orig: endpoint(flow.origIp, flow.origPort, flow.ipVersion),
+    resp: endpoint(flow.respIp, flow.respPort, flow.ipVersion),
+    vlanIds: flow.vlanIds,
+    tunnels: flow.tunnels,
+    firstTs: flow.firstTs,
+    lastTs: flow.lastTs,
+    sawSyn: flow.sawSyn,
+    closeReason: reason,
+    origPackets: o.packets,
+    respPackets: r.packets,
+    origBytes: o.payloadBytes,
+    respBytes: r.payloadBytes,
+    origStreamBytes: o.nextOffset,
+    respStreamBytes: r.nextOffset,
+    origGapBytes: o.gapBytes,
+    respGapBytes: r.gapBytes,
+  };
+}
+
 export class TcpReassembler {
+  /** Called once per flow when it closes (set by the composition root when flow records are wanted). */
+  onFlowClosed: ((summary: FlowSummary) => void) | null = null;
+
   private readonly table = new FlowTable();
   private readonly budget: ByteBudget;
   private readonly ids: FlowIdGenerator;
@@ -364,6 +417,7 @@ export class TcpReassembler {
     const length = offset - dir.nextOffset;
     const at = dir.nextOffset;
     dir.nextOffset = offset;
+    dir.gapBytes += length;
     this.stat.gaps++;
     this.stat.gapBytes += length;
     if (!flow.appStopped) this.consumer.onGap(flow, idx, at, length, ts);
@@ -407,6 +461,7 @@ export class TcpReassembler {
   private notifyClose(flow: Flow, reason: EndReason, ts: number): void {
     if (flow.closeNotified) return;
     flow.closeNotified = true;
+    if (this.onFlowClosed) this.onFlowClosed(flowSummary(flow, reason));
     this.counters.inc(`reassembly.flows.closed.${reason}`);
     this.consumer.onClose(flow, reason, ts);
     flow.app = null;
