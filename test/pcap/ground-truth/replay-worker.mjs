@@ -22,7 +22,7 @@ const write = (rec) =>
 for (const [index, job] of jobs.entries()) {
   await write({ type: '@file', index });
   try {
-    const opts = { format: 'jsonl', stats: false };
+    const opts = { format: 'jsonl', stats: false, flows: true };
     if (job.config) opts.config = job.config;
     await replayCommand([job.file], opts);
   } catch (err) {

@@ -32,6 +32,8 @@ export interface HttpRecord {
 
 export interface CaptureResult {
   http: HttpRecord[];
+  /** `"type":"flow"` records (one per TCP flow when it closed). */
+  flows: Record<string, unknown>[];
   /** Anomaly records and worker errors, for diagnostics. */
   errors: string[];
 }
@@ -83,7 +85,7 @@ function runWorker(jobs: ReplayJob[], timeoutMs: number): Promise<CaptureResult[
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const results: CaptureResult[] = jobs.map(() => ({ http: [], errors: [] }));
+      const results: CaptureResult[] = jobs.map(() => ({ http: [], flows: [], errors: [] }));
       let current: CaptureResult | undefined;
       let done = false;
       for (const line of Buffer.concat(out).toString('utf8').split('\n')) {
@@ -104,6 +106,8 @@ function runWorker(jobs: ReplayJob[], timeoutMs: number): Promise<CaptureResult[
           current?.errors.push(String(rec['message']));
         } else if (type === 'http') {
           current?.http.push(toHttpRecord(rec));
+        } else if (type === 'flow') {
+          current?.flows.push(rec);
         } else if (type === 'anomaly' && typeof rec['name'] === 'string' && rec['name'].startsWith('capture.')) {
           current?.errors.push(`${rec['name']}: ${String(rec['message'])}`);
         }
@@ -132,7 +136,7 @@ export async function replayJobs(jobs: ReplayJob[], workers = 2, timeoutMs = 170
   }
   const used = shares.filter((s) => s.idx.length > 0);
   const parts = await Promise.all(used.map((s) => runWorker(s.idx.map((i) => jobs[i]!), timeoutMs)));
-  const results: CaptureResult[] = jobs.map(() => ({ http: [], errors: ['no output for this capture'] }));
+  const results: CaptureResult[] = jobs.map(() => ({ http: [], flows: [], errors: ['no output for this capture'] }));
   used.forEach((s, w) => s.idx.forEach((i, k) => (results[i] = parts[w]![k]!)));
   return results;
 }

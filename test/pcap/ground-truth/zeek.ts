@@ -23,6 +23,11 @@ export interface BaselineRef {
  * exists. Baselines are returned in manifest order.
  */
 export function httpBaselines(sharedData: string): BaselineRef[] {
+  return baselinesWith(sharedData, ['http.log', 'http.log.cut']);
+}
+
+/** Baselines that kept one of `logNames` (first found wins) and whose trace exists, in manifest order. */
+export function baselinesWith(sharedData: string, logNames: string[]): BaselineRef[] {
   const manifest = readFileSync(path.join(sharedData, 'MANIFEST.md'), 'utf8');
   const start = manifest.indexOf('## 8.');
   const end = manifest.indexOf('\n## ', start + 5);
@@ -38,8 +43,8 @@ export function httpBaselines(sharedData: string): BaselineRef[] {
     if (!dir?.[1] || !trace?.[1]) continue;
     const baseline = dir[1];
     const files = (cells[3] ?? '').split(',').map((f) => f.trim());
-    const logName = files.includes('http.log') ? 'http.log' : files.includes('http.log.cut') ? 'http.log.cut' : null;
-    if (logName === null) continue;
+    const logName = logNames.find((n) => files.includes(n));
+    if (logName === undefined) continue;
     const log = path.join(zeekRoot, 'Baseline', baseline, logName);
     const traceFile = path.join(zeekRoot, trace[1]);
     if (!existsSync(log) || !existsSync(traceFile)) continue;
