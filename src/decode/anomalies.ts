@@ -8,6 +8,7 @@ export const A = {
   tunnelTooMany: 'decode.tunnel.too_many',
   ethernetTruncated: 'decode.ethernet.truncated',
   vlanTruncated: 'decode.vlan.truncated',
+  pbbTruncated: 'decode.pbb.truncated',
   vlanTooMany: 'decode.vlan.too_many_tags',
   mplsTruncated: 'decode.mpls.truncated',
   mplsTooMany: 'decode.mpls.too_many_labels',

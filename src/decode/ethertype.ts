@@ -8,6 +8,7 @@ import { decodeVlan } from './vlan';
 import { decodeMpls } from './mpls';
 import { decodePppoe } from './pppoe';
 import { decodeEthernet } from './ethernet';
+import { decodePbb } from './pbb';
 
 export const enum EtherType {
   Ipv4 = 0x0800,
@@ -20,6 +21,7 @@ export const enum EtherType {
   PppoeDiscovery = 0x8863,
   PppoeSession = 0x8864,
   QinQ = 0x88a8,
+  ProviderBackbone = 0x88e7,
   QinQOld1 = 0x9100,
   QinQOld2 = 0x9200,
 }
@@ -42,6 +44,8 @@ export function dispatchEthertype(ctx: DecodeCtx, type: number, d: Uint8Array, o
       return decodePppoe(ctx, d, o, end);
     case EtherType.TransparentEthernet:
       return decodeEthernet(ctx, d, o, end);
+    case EtherType.ProviderBackbone:
+      return decodePbb(ctx, d, o, end);
     case EtherType.Arp:
       ctx.count(Layer.Arp);
       return DecodeStatus.Ok;

@@ -36,6 +36,7 @@ export const enum Layer {
   IpInIp,
   Teredo,
   Ayiya,
+  Pbb,
   Count,
 }
 
@@ -74,4 +75,5 @@ export const LAYER_NAMES: readonly string[] = [
   'ip-in-ip',
   'teredo',
   'ayiya',
+  'pbb',
 ];

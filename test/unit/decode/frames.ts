@@ -86,6 +86,11 @@ export function vlan(id: number, type: number, inner: Built, pcp = 0): Built {
   return wrap('vlan', Uint8Array.from([...be16((pcp << 13) | id), ...be16(type)]), inner);
 }
 
+/** 802.1ah I-TAG (service id `isid`); `inner` is the customer's Ethernet frame. */
+export function pbb(isid: number, inner: Built): Built {
+  return wrap('pbb', Uint8Array.from([0x00, (isid >> 16) & 0xff, (isid >> 8) & 0xff, isid & 0xff]), inner);
+}
+
 export function mpls(labels: number[], inner: Built): Built {
   const bytes: number[] = [];
   labels.forEach((l, i) => bytes.push(...be32(((l << 12) | (i === labels.length - 1 ? 0x100 : 0) | 64) >>> 0)));

@@ -1,6 +1,6 @@
 // A valid frame of every link type, encapsulation and tunnel the decoder handles, shared by the
 // truncation and fuzz tests.
-import { chdlc, erspan2, erspan3, eth, geneve, gre, HTTP_GET, ipv4, ipv6, mpls, nflog, nullHdr, payload, ppp, pppoe, sll, sll2, tcp, udp, vlan, vxlan, type Built } from './frames';
+import { chdlc, erspan2, erspan3, eth, geneve, gre, HTTP_GET, ipv4, ipv6, mpls, nflog, nullHdr, payload, pbb, ppp, pppoe, sll, sll2, tcp, udp, vlan, vxlan, type Built } from './frames';
 
 export interface Sample {
   name: string;
@@ -21,6 +21,7 @@ export function samples(): Sample[] {
     { name: 'eth-ipv4-udp', built: eth(0x0800, u4()), linkType: 1 },
     { name: 'eth-qinq-ipv4-udp', built: eth(0x88a8, vlan(10, 0x8100, vlan(20, 0x0800, u4()))), linkType: 1 },
     { name: 'eth-mpls-ipv4-tcp', built: eth(0x8847, mpls([100, 200], t4())), linkType: 1 },
+    { name: 'eth-pbb-eth-ipv4-tcp', built: eth(0x88e7, pbb(0x123456, innerEth())), linkType: 1 },
     { name: 'eth-pppoe-ipv6-tcp', built: eth(0x8864, pppoe(0x55, 0x0057, t6())), linkType: 1 },
     { name: 'eth-ipv6ext-tcp', built: eth(0x86dd, t6()), linkType: 1 },
     { name: 'vxlan', built: outer4(17, udp(1000, 4789, vxlan(77, innerEth()))), linkType: 1 },
