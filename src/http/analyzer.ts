@@ -242,7 +242,11 @@ export class HttpAnalyzer implements StreamConsumer {
     // A TLS record at the start of a direction: not HTTP, whatever the port.
     const tls = offset === 0 && buf[start] === 0x16 && (length < 2 || buf[start + 1] === 0x03);
     st.probedBytes += length;
-    const probe = (side.probe ??= new LineStartScanner(KIND_ANY));
+    let probe = side.probe;
+    if (probe === null) {
+      probe = side.probe = new LineStartScanner(KIND_ANY);
+      probe.lenient = st.portMatch;
+    }
     const kind = tls ? 0 : probe.scan(buf, start, start + length);
     if (tls || (!st.portMatch && probe.skipped) || (kind <= 0 && st.probedBytes > PROBE_GIVE_UP_BYTES)) {
       flow.app = NOT_HTTP;
@@ -371,7 +375,11 @@ export class HttpAnalyzer implements StreamConsumer {
     tx.version = versionString(head.versionMajor, head.versionMinor);
     tx.http09 = head.versionMajor === 0;
     tx.reqBody = new BodyCapture(this.config.bodyCaptureBytes);
-    const h = head.headers;
+    return this.applyRequestHeaders(tx, head.headers);
+  }
+
+  /** Request header fields into the transaction; returns the upgrade protocol asked for, if any. */
+  applyRequestHeaders(tx: TxBuilder, h: readonly string[]): string | null {
     let upgradeHdr: string | null = null;
     let connUpgrade = false;
     for (let i = 0; i + 1 < h.length; i += 2) {
@@ -422,7 +430,7 @@ export class HttpAnalyzer implements StreamConsumer {
       const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(tx.uri);
       if (m?.[1]) tx.host = m[1].replace(/^[^@]*@/, '');
     }
-    if (head.method === 'CONNECT') return 'connect';
+    if (tx.method === 'CONNECT') return 'connect';
     if (upgradeHdr !== null && connUpgrade) return upgradeHdr.split(/[ \t,/]/)[0] || 'unknown';
     return null;
   }
@@ -595,7 +603,8 @@ class RequestEvents implements ParserEvents {
     side.cur = tx;
     side.parsedAny = true;
     an.enqueue(st, tx);
-    if (asked !== null) {
+    // A version-less request gets a simple response: no status line, so no protocol switch.
+    if (asked !== null && !tx.http09) {
       tx.upgradeAsked = asked;
       return HEAD_PAUSE_AFTER;
     }
@@ -621,7 +630,12 @@ class RequestEvents implements ParserEvents {
     if (tx.respDone) this.an.finalize(this.st, tx);
   }
 
-  onAbort(anomaly: string | null, head: MessageHead | null, started: boolean, gap: boolean): void {
+  onLateHeaders(headers: readonly string[]): void {
+    const tx = this.side.cur;
+    if (tx !== null) this.an.applyRequestHeaders(tx, headers);
+  }
+
+  onAbort(anomaly: string | null, head: MessageHead | null, started: boolean, gap: boolean, ts: number): void {
     const { an, st, side } = this;
     const tx = side.cur;
     if (tx !== null) {
@@ -637,10 +651,11 @@ class RequestEvents implements ParserEvents {
       return;
     }
     if (head !== null || started) {
-      // A request was (at least partly) sent: keep a place for it so responses stay paired.
-      const t = an.newTx(st, head?.ts ?? 0);
+      // A request was (at least partly) sent: keep a place for it so responses stay paired. Nothing of
+      // it could be read when head is null: a reply makes the record response-only (its time is then
+      // the reply's); unanswered, it is kept for the anomaly, at the time of its first byte.
+      const t = an.newTx(st, head?.ts ?? ts);
       if (head !== null) an.applyRequestHead(t, head);
-      else t.hasReq = true;
       an.takeSideAnomalies(side, t);
       t.gapped = true;
       if (anomaly !== null) addAnomaly(t, anomaly);
@@ -743,6 +758,10 @@ class ResponseEvents implements ParserEvents {
     side.cur = null;
     tx.respDone = true;
     if (tx.reqDone || this.st.stopped) this.an.finalize(this.st, tx);
+  }
+
+  onLateHeaders(): void {
+    // Response side: never called.
   }
 
   onAbort(anomaly: string | null, head: MessageHead | null, started: boolean, gap: boolean): void {

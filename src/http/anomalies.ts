@@ -15,7 +15,21 @@ export const RESPONSE_HTTP09 = 'http.response.http09';
 export const REQUEST_LENIENT_LINE = 'http.request.lenient_line';
 export const RESPONSE_LENIENT_LINE = 'http.response.lenient_status_line';
 export const LENIENT_LINE_ENDING = 'http.lenient_line_ending';
+export const REQUEST_UNKNOWN_METHOD = 'http.request.unknown_method';
+/** A request line with a version but no target (`GET HTTP/1.1`): the uri is empty. */
+export const REQUEST_MISSING_TARGET = 'http.request.missing_target';
+/** A version that is not `HTTP/d.d` (e.g. the truncated `HTTP/1.`). */
+export const REQUEST_BAD_VERSION = 'http.request.bad_version';
+export const RESPONSE_BAD_VERSION = 'http.response.bad_version';
+/** A request line without a line ending when the direction ended. */
+export const REQUEST_UNTERMINATED = 'http.request.unterminated_line';
+/** The reply to an HTTP/0.9 (version-less) request began with a status line; it is read as raw data. */
+export const RESPONSE_STATUS_LINE_AFTER_09 = 'http.response.status_line_after_http09';
 export const CL_AND_TE = 'http.framing.cl_and_te';
+/** Content-Length headers with different values: the last one frames the body. */
+export const CL_CONFLICT = 'http.framing.conflicting_content_length';
+/** Transfer-Encoding lists chunked, but not as the final coding: the body is de-chunked anyway. */
+export const CHUNKED_NOT_LAST = 'http.framing.chunked_not_last';
 export const MESSAGE_TRUNCATED = 'http.message.truncated';
 /** Prefix of parse errors: http.parse_error.<kind> (counter and anomaly). */
 export const PARSE_ERROR_PREFIX = 'http.parse_error.';

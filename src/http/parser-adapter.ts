@@ -15,7 +15,7 @@
 
 import { HTTPParser } from 'http-parser-js';
 import type { Counters } from '../core/counters';
-import { KIND_REQUEST, KIND_RESPONSE, LineStartScanner } from './probe';
+import { KIND_REQUEST, KIND_RESPONSE, KNOWN_METHODS, LineStartScanner } from './probe';
 import * as A from './anomalies';
 
 export const HEAD_CONTINUE = 0;
@@ -56,7 +56,12 @@ export interface ParserEvents {
    * gap). `head` is what was learnt of the message, if anything; `started` is false when no byte of a
    * message had been seen since the last boundary (a gap between messages).
    */
-  onAbort(anomaly: string | null, head: MessageHead | null, started: boolean, gap: boolean): void;
+  onAbort(anomaly: string | null, head: MessageHead | null, started: boolean, gap: boolean, ts: number): void;
+  /**
+   * Request side: the header lines that followed a version-less (HTTP/0.9-form) request line, whose
+   * head was reported at the request line (so that its reply is read as a simple response).
+   */
+  onLateHeaders(headers: readonly string[]): void;
   /** A lenient form in the current message (reported before or at its head). */
   onAnomaly(name: string): void;
   /** Response side, at a message start whose first byte is not 'H': is an HTTP/0.9 response due? */
@@ -81,12 +86,73 @@ const PREFIX_CHARS = 256;
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'upgrade', 'host', 'content-encoding']);
 
 const STRICT_REQ = /^([A-Z-]+) ([^ ]+) HTTP\/(\d)\.(\d)$/;
-const LENIENT_REQ = /^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)[ \t]+([^ \t]+)(?:[ \t]+HTTP\/(\d)\.(\d))?[ \t]*$/;
+/** RFC 7230 token at the start of a line (the method, any token). */
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
+/** A version at the end of the request line: HTTP/d.d, or the truncated HTTP/d. (minor empty). */
+const VERSION_TAIL = /(?:^|[ \t]+)HTTP\/(\d)\.(\d?)[ \t]*$/;
+/** A prefix of " HTTP/d.d" at the end of a line cut short (gap, bound). */
+const PARTIAL_VERSION_TAIL = /[ \t]+H(?:T(?:T(?:P(?:\/(?:\d(?:\.\d?)?)?)?)?)?)?\r?$/;
+const ODD_SPACING = /[ \t]{2}|\t|[ \t]$/;
 const STRICT_STATUS = /^HTTP\/(\d)\.(\d) (\d{3}) (.*)$/;
-const LENIENT_STATUS = /^HTTP\/(\d)\.(\d)[ \t]+(\d{3})(?:[ \t]+(.*?))?[ \t]*$/;
+const LENIENT_STATUS = /^HTTP\/([^ \t]*)[ \t]+(\d{3})(?:[ \t]+(.*?))?[ \t]*$/;
+const VERSION_DIGITS = /^(\d)\.(\d)$/;
 const CHUNK_SIZE = /^[ \t]*[0-9A-Fa-f]+[ \t]*(;.*)?$/;
 const DIGITS = /^[ \t]*\d+[ \t]*$/;
 const CHUNKED_LAST = /(^|,)[ \t]*chunked[ \t]*$/i;
+const CHUNKED_ANY = /(^|,)[ \t]*chunked[ \t]*(,|$)/i;
+const KNOWN_METHOD_SET = new Set(KNOWN_METHODS);
+
+/** A request line read leniently. */
+export interface RequestLine {
+  readonly method: string;
+  readonly target: string;
+  readonly major: number;
+  readonly minor: number;
+  /** No version: an HTTP/0.9 simple request. */
+  readonly http09: boolean;
+  /** Lenient forms seen (anomaly names), besides http09 and unknown methods. */
+  readonly anomalies: readonly string[];
+}
+
+/**
+ * Reads a request line as Zeek does: method = the first token; version = a trailing ` HTTP/d.d` (or the
+ * truncated ` HTTP/d.`) if present; target = everything in between, spaces included (empty when the
+ * line is `METHOD HTTP/1.1`). Without a version the line is an HTTP/0.9 request, which needs a target
+ * and a method of at least 3 characters (as Zeek requires). Null: not a request line.
+ * `partial`: the line was cut short (a gap, a bound): a trailing prefix of a version is dropped and a
+ * line without a version is not taken as HTTP/0.9 (version 1.1 is assumed).
+ */
+export function parseRequestLine(line: string, partial: boolean): RequestLine | null {
+  const m = METHOD_TOKEN.exec(line);
+  if (m === null) return null;
+  const method = m[0];
+  let at = method.length;
+  while (at < line.length && (line.charCodeAt(at) === 0x20 || line.charCodeAt(at) === 0x09)) at++;
+  if (at === method.length || at === line.length) return null;
+  const rest = line.slice(at);
+  const anomalies: string[] = [];
+  let target: string;
+  let major = 1;
+  let minor = 1;
+  let http09 = false;
+  const v = VERSION_TAIL.exec(rest);
+  if (v !== null) {
+    target = rest.slice(0, v.index);
+    major = Number(v[1]);
+    if (v[2] === '' || v[2] === undefined) anomalies.push(A.REQUEST_BAD_VERSION);
+    else minor = Number(v[2]);
+    if (target === '') anomalies.push(A.REQUEST_MISSING_TARGET);
+  } else if (partial) {
+    const pv = PARTIAL_VERSION_TAIL.exec(rest);
+    target = pv === null ? rest.replace(/\r$/, '') : rest.slice(0, pv.index);
+  } else {
+    target = rest.replace(/[ \t]+$/, '');
+    if (method.length < 3) return null;
+    http09 = true;
+  }
+  if (ODD_SPACING.test(line) || target.includes(' ')) anomalies.push(A.REQUEST_LENIENT_LINE);
+  return { method, target, major, minor, http09, anomalies };
+}
 
 type ParserInfo = {
   headers: string[];
@@ -205,6 +271,8 @@ export class ParserAdapter {
     this.startState = isRequest ? 'REQUEST_LINE' : 'RESPONSE_LINE';
     this.scanner = scanner ?? new LineStartScanner(0);
     this.scanner.mask = isRequest ? KIND_REQUEST : KIND_RESPONSE;
+    // Resynchronisation looks for known methods only (unknown tokens are accepted at detection).
+    this.scanner.lenient = false;
     this.p = new HP(this.type);
     this.install();
     if (resync) this.mode = MODE_RESYNC;
@@ -268,7 +336,7 @@ export class ParserAdapter {
         return;
       case MODE_RESYNC:
         this.scanner.reset(true);
-        this.events.onAbort(null, null, false, true);
+        this.events.onAbort(null, null, false, true, this.msgStart());
         this.counters.inc(A.C_GAP_RESYNC);
         return;
       case MODE_HOLD:
@@ -297,9 +365,36 @@ export class ParserAdapter {
       p.finish();
       return;
     }
+    if (p.state === this.startState && p.line !== '' && !this.discarding) {
+      const line = p.line.endsWith('\r') ? p.line.slice(0, -1) : p.line;
+      if (this.isRequest) {
+        // A request line without its line ending (e.g. `GET /` then RST): read it as a line.
+        p.line = '';
+        try {
+          this.requestLine(p, line, true);
+        } catch {
+          p.line = line;
+        }
+      } else if (this.events.expectSimpleResponse()) {
+        // The simple response to an HTTP/0.9 request, received before the request was complete.
+        this.counters.inc(A.C_HTTP09_RESPONSE);
+        this.events.onHead(this.head(null, null, 0, 9, null, null, [], false));
+        const b = Buffer.from(p.line, 'latin1');
+        this.events.onBody(b, 0, b.length);
+        this.events.onComplete(this.curTs);
+        return;
+      }
+    }
+    if (p.state === 'HEADER' && this.http09) {
+      // A version-less request: its header lines (if any) need no empty line to end them.
+      this.events.onLateHeaders(p.info.headers);
+      this.events.onComplete(this.curTs);
+      this.resetMessage();
+      return;
+    }
     if (p.state === this.startState && p.line === '' && !this.discarding) return;
     this.counters.inc(A.C_TRUNCATED);
-    this.events.onAbort(A.MESSAGE_TRUNCATED, this.partialHead(), true, false);
+    this.events.onAbort(A.MESSAGE_TRUNCATED, this.partialHead(), true, false, this.msgStart());
   }
 
   /** After a pause: the protocol did not switch, parse the held bytes and carry on. */
@@ -352,12 +447,13 @@ export class ParserAdapter {
       p.state === 'RESPONSE_LINE' &&
       p.line === '' &&
       !this.discarding &&
-      buf[pos] !== 0x48 &&
       this.events.expectSimpleResponse()
     ) {
-      // HTTP/0.9 response: no status line, the body runs until the connection closes.
+      // HTTP/0.9 response: no status line, the body runs until the connection closes. As Zeek (and
+      // RFC 1945: a Simple-Request gets a Simple-Response), even when it starts with a status line.
       this.mode = MODE_SIMPLE;
       this.counters.inc(A.C_HTTP09_RESPONSE);
+      if (buf[pos] === 0x48) this.events.onAnomaly(A.RESPONSE_STATUS_LINE_AFTER_09);
       this.events.onHead({
         method: null,
         url: null,
@@ -402,7 +498,7 @@ export class ParserAdapter {
     const anomaly = errorAnomaly(err);
     if (!(err instanceof ParseStop) || anomaly.startsWith(A.PARSE_ERROR_PREFIX)) this.counters.inc(anomaly);
     const head = this.partialHead();
-    this.events.onAbort(anomaly, head, true, false);
+    this.events.onAbort(anomaly, head, true, false, this.msgStart());
     this.enterResync(atLineStart);
   }
 
@@ -437,7 +533,7 @@ export class ParserAdapter {
         }
         // The next chunk header is lost: the message cannot be completed.
         this.counters.inc(A.C_GAP_RESYNC);
-        this.events.onAbort(null, null, true, true);
+        this.events.onAbort(null, null, true, true, this.msgStart());
         this.enterResync(true);
         return;
       }
@@ -450,13 +546,13 @@ export class ParserAdapter {
         return;
       }
       this.counters.inc(A.C_GAP_RESYNC);
-      this.events.onAbort(null, null, false, true);
+      this.events.onAbort(null, null, false, true, this.msgStart());
       this.enterResync(true);
       return;
     }
     const started = !(state === this.startState && p.line === '' && !this.discarding && this.msgTs < 0);
     this.counters.inc(A.C_GAP_RESYNC);
-    this.events.onAbort(null, started ? this.partialHead() : null, started, true);
+    this.events.onAbort(null, started ? this.partialHead() : null, started, true, this.msgStart());
     this.enterResync(true);
   }
 
@@ -465,12 +561,13 @@ export class ParserAdapter {
     const p = this.p;
     const info = p.info;
     if (p.state === this.startState) {
-      const line = this.discarding ? this.discardPrefix : '';
+      // The start line cut short: the prefix kept past a bound, or the part received before a gap.
+      const line = this.discarding ? this.discardPrefix : p.line;
       if (line === '') return null;
       if (this.isRequest) {
-        const m = /^([^ \t]+)[ \t]+([^ \t]*)/.exec(line);
-        if (!m || m[1] === undefined) return null;
-        return this.head(m[1], m[2] ?? '', 1, 1, null, null, [], true);
+        const r = parseRequestLine(line, true);
+        if (r === null) return null;
+        return this.head(r.method, r.target, r.major, r.minor, null, null, [], true);
       }
       const m = /^HTTP\/(\d)\.(\d)[ \t]+(\d{3})/.exec(line);
       if (!m) return null;
@@ -492,6 +589,59 @@ export class ParserAdapter {
   }
 
   private method: string | null = null;
+  /** The message in progress is a version-less request whose head was already reported. */
+  private http09 = false;
+
+  /** Time of the first byte of the message in progress (or of the current chunk). */
+  private msgStart(): number {
+    return this.msgTs >= 0 ? this.msgTs : this.curTs;
+  }
+
+  /** A request line (without its line ending): into the parser's info, head reported at once for HTTP/0.9. */
+  private requestLine(p: Internals, line: string, unterminated: boolean): void {
+    let method: string;
+    let url: string;
+    let major: number;
+    let minor: number;
+    let http09 = false;
+    const m = STRICT_REQ.exec(line);
+    if (m !== null) {
+      method = m[1] ?? '';
+      url = m[2] ?? '';
+      major = Number(m[3]);
+      minor = Number(m[4]);
+    } else {
+      const r = parseRequestLine(line, false);
+      if (r === null) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_request_line');
+      method = r.method;
+      url = r.target;
+      major = r.major;
+      minor = r.minor;
+      http09 = r.http09;
+      for (const name of r.anomalies) this.events.onAnomaly(name);
+      if (http09) {
+        this.counters.inc(A.C_HTTP09_REQUEST);
+        this.events.onAnomaly(A.REQUEST_HTTP09);
+      }
+    }
+    if (!KNOWN_METHOD_SET.has(method)) this.events.onAnomaly(A.REQUEST_UNKNOWN_METHOD);
+    if (unterminated) this.events.onAnomaly(A.REQUEST_UNTERMINATED);
+    this.method = method;
+    const info = p.info;
+    info.method = HP.methods.indexOf(method);
+    info.url = url;
+    info.versionMajor = http09 ? 0 : major;
+    info.versionMinor = http09 ? 9 : minor;
+    p.body_bytes = 0;
+    p.state = 'HEADER';
+    if (http09) {
+      // Reported now, so that the reply is read as a simple response; header lines may still follow
+      // (Zeek and Suricata read them) and are reported by onLateHeaders.
+      this.http09 = true;
+      info.upgrade = false;
+      this.events.onHead(this.head(method, url, 0, 9, null, null, [], false));
+    }
+  }
 
   private head(
     method: string | null,
@@ -532,8 +682,29 @@ export class ParserAdapter {
     this.discardCr = false;
     this.discardPrefix = '';
     this.method = null;
+    this.http09 = false;
     this.pauseAfterMessage = false;
     this.stopAfterMessage = false;
+  }
+
+  /**
+   * A second Content-Length header (the last of `headers`): when the values differ, flag it and frame
+   * the body by the last one (as tshark does) instead of failing the flow; the earlier values are set
+   * to it so that http-parser-js sees one length.
+   */
+  private conflictingLength(headers: string[]): void {
+    const n = headers.length;
+    const last = headers[n - 1] ?? '';
+    const value = Number(last);
+    for (let i = 0; i < n - 2; i += 2) {
+      const name = headers[i] ?? '';
+      if (name.length !== 14 || name.toLowerCase() !== 'content-length') continue;
+      const prev = headers[i + 1] ?? '';
+      if (Number(prev) !== value || !DIGITS.test(prev) !== !DIGITS.test(last)) {
+        this.events.onAnomaly(A.CL_CONFLICT);
+        headers[i + 1] = last;
+      }
+    }
   }
 
   private inHeaderState(state: string): boolean {
@@ -623,7 +794,11 @@ export class ParserAdapter {
         a.checkLine(line.length, state);
       }
       if (a.inHeaderState(state)) a.hdrBytes += line.length + 2;
-      if (state === 'BODY_CHUNKHEAD' && !CHUNK_SIZE.test(line)) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_chunk_size');
+      if (state === 'BODY_CHUNKHEAD') {
+        if (!CHUNK_SIZE.test(line)) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_chunk_size');
+        // 2^64 and the like: no real chunk is that long; resynchronise instead of reading on.
+        if (parseInt(line, 16) > Number.MAX_SAFE_INTEGER) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'chunk_size_overflow');
+      }
       return line;
     };
 
@@ -644,55 +819,42 @@ export class ParserAdapter {
         return;
       }
       PROTO.parseHeader.call(this, line, headers);
+      const n = headers.length;
+      const name = headers[n - 2];
+      if (n >= 4 && name !== undefined && name.length === 14 && headers === this.info.headers && name.toLowerCase() === 'content-length') {
+        a.conflictingLength(headers);
+      }
     };
 
     p.REQUEST_LINE = function (this: Internals): void {
       const line = this.consumeLine();
       if (!line) return;
-      let m = STRICT_REQ.exec(line);
-      let http09 = false;
-      if (m === null) {
-        m = LENIENT_REQ.exec(line);
-        if (m === null) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_request_line');
-        if (m[3] === undefined) {
-          http09 = true;
-          a.counters.inc(A.C_HTTP09_REQUEST);
-          a.events.onAnomaly(A.REQUEST_HTTP09);
-        }
-        if (!http09 || /[ \t]{2}|\t|[ \t]$/.test(line)) a.events.onAnomaly(A.REQUEST_LENIENT_LINE);
-      }
-      const method = m[1] ?? '';
-      a.method = method;
-      const info = this.info;
-      info.method = HP.methods.indexOf(method);
-      info.url = m[2] ?? '';
-      info.versionMajor = http09 ? 0 : Number(m[3]);
-      info.versionMinor = http09 ? 9 : Number(m[4]);
-      this.body_bytes = 0;
-      this.state = 'HEADER';
-      if (http09) {
-        // A simple request has neither headers nor body.
-        info.upgrade = false;
-        this.userCall()((this[HP.kOnHeadersComplete] as (i: ParserInfo) => unknown)(info));
-        this.nextRequest();
-      }
+      a.requestLine(this, line, false);
     };
 
     p.RESPONSE_LINE = function (this: Internals): void {
       const line = this.consumeLine();
       if (!line) return;
-      let m = STRICT_STATUS.exec(line);
-      if (m === null) {
-        m = LENIENT_STATUS.exec(line);
-        if (m === null) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_status_line');
-        a.events.onAnomaly(A.RESPONSE_LENIENT_LINE);
-      }
       const info = this.info;
-      info.versionMajor = Number(m[1]);
-      info.versionMinor = Number(m[2]);
-      const status = Number(m[3]);
+      let status: number;
+      const m = STRICT_STATUS.exec(line);
+      if (m !== null) {
+        info.versionMajor = Number(m[1]);
+        info.versionMinor = Number(m[2]);
+        status = Number(m[3]);
+        info.statusMessage = m[4] ?? '';
+      } else {
+        const l = LENIENT_STATUS.exec(line);
+        if (l === null) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_status_line');
+        a.events.onAnomaly(A.RESPONSE_LENIENT_LINE);
+        const v = VERSION_DIGITS.exec(l[1] ?? '');
+        if (v === null) a.events.onAnomaly(A.RESPONSE_BAD_VERSION);
+        info.versionMajor = v === null ? 1 : Number(v[1]);
+        info.versionMinor = v === null ? 1 : Number(v[2]);
+        status = Number(l[2]);
+        info.statusMessage = l[3] ?? '';
+      }
       info.statusCode = status;
-      info.statusMessage = m[4] ?? '';
       if ((status >= 100 && status < 200) || status === 204 || status === 304) this.body_bytes = 0;
       this.state = 'HEADER';
     };
@@ -706,16 +868,27 @@ export class ParserAdapter {
         if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') te = headers[i + 1] ?? '';
         else if (name.length === 14 && name.toLowerCase() === 'content-length') {
           hasCl = true;
-          if (!DIGITS.test(headers[i + 1] ?? '')) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_content_length');
+          const v = headers[i + 1] ?? '';
+          // Not digits, or past 2^53 (18446744073709551615 would be read as a rounded huge length).
+          if (!DIGITS.test(v) || Number(v) > Number.MAX_SAFE_INTEGER) throw new ParseStop(A.PARSE_ERROR_PREFIX + 'invalid_content_length');
         }
       }
       if (te !== null) {
-        const chunked = CHUNKED_LAST.test(te);
+        // Chunked anywhere in the list de-chunks the body, as Zeek does (RFC 7230 §3.3.3 wants it last).
+        let chunked = CHUNKED_LAST.test(te);
+        if (!chunked && CHUNKED_ANY.test(te)) {
+          chunked = true;
+          a.events.onAnomaly(A.CHUNKED_NOT_LAST);
+        }
         if (chunked && !info.upgrade) {
           this.isChunked = true;
           this.body_bytes = null;
         }
         if (hasCl) a.events.onAnomaly(A.CL_AND_TE);
+      }
+      if (a.http09) {
+        a.events.onLateHeaders(headers);
+        return 0;
       }
       const isReq = a.isRequest;
       const action = a.events.onHead(

@@ -15,6 +15,9 @@ const METHOD_SET = new Set(KNOWN_METHODS);
 const METHOD_PREFIXES = new Set<string>();
 for (const m of KNOWN_METHODS) for (let i = 1; i <= m.length; i++) METHOD_PREFIXES.add(m.slice(0, i));
 const STATUS_PREFIX = 'HTTP/1.';
+/** An unknown method accepted on configured ports: an upper-case token of 3 to 17 characters. */
+const LENIENT_METHOD = /^[A-Z][A-Z0-9_-]{2,16}$/;
+const LENIENT_METHOD_PREFIX = /^[A-Z][A-Z0-9_-]{0,16}$/;
 
 /** Bytes needed at most to classify a line start (longest method + space). */
 export const PROBE_BYTES = 18;
@@ -30,7 +33,7 @@ export const PROBE_MORE = -1;
  * followed by a space, KIND_RESPONSE when it starts with `HTTP/1.`, PROBE_MORE when `s` is a prefix of
  * one of those (more bytes needed), PROBE_NO otherwise. `mask` selects the kinds looked for.
  */
-export function classifyLineStart(s: string, mask: number): number {
+export function classifyLineStart(s: string, mask: number, lenient = false): number {
   let more = false;
   if (mask & KIND_RESPONSE) {
     if (s.length >= STATUS_PREFIX.length) {
@@ -42,8 +45,9 @@ export function classifyLineStart(s: string, mask: number): number {
   if (mask & KIND_REQUEST) {
     const sp = s.indexOf(' ');
     if (sp > 0) {
-      if (METHOD_SET.has(s.slice(0, sp))) return KIND_REQUEST;
-    } else if (sp < 0 && (s.length === 0 || METHOD_PREFIXES.has(s))) {
+      const method = s.slice(0, sp);
+      if (METHOD_SET.has(method) || (lenient && LENIENT_METHOD.test(method))) return KIND_REQUEST;
+    } else if (sp < 0 && (s.length === 0 || METHOD_PREFIXES.has(s) || (lenient && LENIENT_METHOD_PREFIX.test(s)))) {
       more = true;
     }
   }
@@ -65,6 +69,11 @@ export class LineStartScanner {
   prefix = '';
   /** A line that does not start a message was skipped (content detection: not HTTP from byte 0). */
   skipped = false;
+  /**
+   * Also accept a line starting with an unknown upper-case method token (`CCM_POST /`): set when
+   * detecting on a configured port, where any token is taken as a method.
+   */
+  lenient = false;
 
   constructor(public mask: number) {}
 
@@ -86,7 +95,7 @@ export class LineStartScanner {
       }
       const take = Math.min(PROBE_BYTES - this.carried.length, end - pos);
       const s = this.carried + buf.toString('latin1', pos, pos + take);
-      const kind = classifyLineStart(s, this.mask);
+      const kind = classifyLineStart(s, this.mask, this.lenient);
       if (kind > 0) {
         this.prefix = this.carried;
         this.resumeAt = pos;
