@@ -206,6 +206,42 @@ interface ParserStatics {
 const HP = HTTPParser as unknown as ParserStatics;
 const PROTO = HP.prototype;
 
+/**
+ * `Name: value` split exactly as http-parser-js's header regex does, without the regex and its match
+ * array (the parser's hottest line). Returns false for anything unusual (continuation lines, a CR,
+ * no name, whitespace in the name), which the library's own code then handles, errors included.
+ */
+export function splitHeaderLine(line: string, headers: string[]): boolean {
+  const colon = line.indexOf(':');
+  if (colon <= 0 || line.indexOf('\r') !== -1) return false;
+  for (let i = 0; i < colon; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) return false;
+  }
+  let from = colon + 1;
+  let to = line.length;
+  while (from < to && (line.charCodeAt(from) === 0x20 || line.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (line.charCodeAt(to - 1) === 0x20 || line.charCodeAt(to - 1) === 0x09)) to--;
+  headers.push(line.slice(0, colon), line.slice(from, to));
+  return true;
+}
+
+/** An http-parser-js parser that knows its adapter (the overrides below reach it through this). */
+interface TapInternals extends Internals {
+  adapter: ParserAdapter;
+}
+
+/** Prototype of our parsers: http-parser-js's, plus the overrides installed by ParserAdapter. */
+const TAP_PROTO = Object.create(PROTO) as TapInternals;
+
+function newTapParser(type: string, adapter: ParserAdapter): TapInternals {
+  const p = Object.create(TAP_PROTO) as TapInternals;
+  p.adapter = adapter;
+  (HTTPParser as unknown as (this: Internals, type: string) => void).call(p, type);
+  p.maxHeaderSize = Infinity;
+  return p;
+}
+
 /** An error raised by the adapter inside the parser; carries the anomaly name. */
 class ParseStop extends Error {
   constructor(readonly anomaly: string) {
@@ -273,8 +309,7 @@ export class ParserAdapter {
     this.scanner.mask = isRequest ? KIND_REQUEST : KIND_RESPONSE;
     // Resynchronisation looks for known methods only (unknown tokens are accepted at detection).
     this.scanner.lenient = false;
-    this.p = new HP(this.type);
-    this.install();
+    this.p = newTapParser(this.type, this);
     if (resync) this.mode = MODE_RESYNC;
   }
 
@@ -723,19 +758,19 @@ export class ParserAdapter {
     }
   }
 
-  private install(): void {
-    const p = this.p;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const a = this;
-    const limits = this.limits;
-    p.maxHeaderSize = Infinity;
-
-    p.reinitialize = function (type: string): void {
+  // The parser overrides live on one prototype shared by every parser (not as closures per
+  // instance): a flow then costs one parser object per direction, and the methods stay
+  // monomorphic. A static block keeps access to the adapter's private state.
+  static {
+    const P = TAP_PROTO;
+    P.reinitialize = function (this: TapInternals, type: string): void {
       this.initialize(type);
       this.maxHeaderSize = Infinity;
     };
 
-    p.consumeLine = function (this: Internals): string | undefined {
+    P.consumeLine = function (this: TapInternals): string | undefined {
+      const a = this.adapter;
+      const limits = a.limits;
       if (a.pauseRequested) {
         if (a.pausedAt < 0) a.pausedAt = this.offset;
         this.offset = this.end;
@@ -802,7 +837,9 @@ export class ParserAdapter {
       return line;
     };
 
-    p.parseHeader = function (this: Internals, line: string, headers: string[]): void {
+    P.parseHeader = function (this: TapInternals, line: string, headers: string[]): void {
+      const a = this.adapter;
+      const limits = a.limits;
       if (headers === this.info.headers && headers.length >= 2 * limits.maxHeaderCount) {
         if (!a.tooMany) {
           a.tooMany = true;
@@ -818,7 +855,7 @@ export class ParserAdapter {
         }
         return;
       }
-      PROTO.parseHeader.call(this, line, headers);
+      if (!splitHeaderLine(line, headers)) PROTO.parseHeader.call(this, line, headers);
       const n = headers.length;
       const name = headers[n - 2];
       if (n >= 4 && name !== undefined && name.length === 14 && headers === this.info.headers && name.toLowerCase() === 'content-length') {
@@ -826,13 +863,15 @@ export class ParserAdapter {
       }
     };
 
-    p.REQUEST_LINE = function (this: Internals): void {
+    P.REQUEST_LINE = function (this: TapInternals): void {
+      const a = this.adapter;
       const line = this.consumeLine();
       if (!line) return;
       a.requestLine(this, line, false);
     };
 
-    p.RESPONSE_LINE = function (this: Internals): void {
+    P.RESPONSE_LINE = function (this: TapInternals): void {
+      const a = this.adapter;
       const line = this.consumeLine();
       if (!line) return;
       const info = this.info;
@@ -859,7 +898,8 @@ export class ParserAdapter {
       this.state = 'HEADER';
     };
 
-    p[HP.kOnHeadersComplete] = function (this: Internals, info: ParserInfo): number {
+    P[HP.kOnHeadersComplete] = function (this: TapInternals, info: ParserInfo): number {
+      const a = this.adapter;
       const headers = info.headers;
       let te: string | null = null;
       let hasCl = false;
@@ -917,15 +957,17 @@ export class ParserAdapter {
       }
     };
 
-    p[HP.kOnBody] = function (buf: Buffer, start: number, length: number): void {
+    P[HP.kOnBody] = function (this: TapInternals, buf: Buffer, start: number, length: number): void {
+      const a = this.adapter;
       if (length > 0) a.events.onBody(buf, start, length);
     };
 
-    p[HP.kOnHeaders] = function (): void {
+    P[HP.kOnHeaders] = function (this: TapInternals): void {
       // Trailers are parsed (and bounded) but not recorded.
     };
 
-    p[HP.kOnMessageComplete] = function (): void {
+    P[HP.kOnMessageComplete] = function (this: TapInternals): void {
+      const a = this.adapter;
       const stop = a.stopAfterMessage;
       const pause = a.pauseAfterMessage;
       a.events.onComplete(a.curTs);
