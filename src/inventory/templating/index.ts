@@ -1,0 +1,5 @@
+// Path templating for the API inventory: see ./README.md.
+export { PathTemplater, type TemplaterCounters, evidenceDistance, jaccardDistance, observationFits, renderKeys, templateToKeys } from './templater';
+export { classifySegment, classifyValue, decodeSegment, encodeLiteral, normalizeHost, splitPath } from './classify';
+export { extractGraphqlOperations, type GraphqlOperation } from './graphql';
+export * from './types';
