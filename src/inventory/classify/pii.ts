@@ -1,0 +1,540 @@
+// Sensitive-data detection in values (issue 4 §2): emails, phones, payment cards (Luhn + IIN), US SSN,
+// CN resident id, IBAN (mod 97), JWTs, API keys/secrets, private IPs. Each detector is gated by cheap
+// per-value statistics and uses linear, bounded regexes; callers count kinds per field and never keep
+// the values. `redactText`/`redactSample` replace detected values by `<kind>` tags for kept samples.
+import { isIPv4, isIPv6 } from 'node:net';
+import { decodeJwtHeader, mixedClasses } from './format';
+import type { ParamLocation, PiiCount, PiiKind } from './types';
+
+export interface PiiOptions {
+  /** Flag high-entropy tokens (no known prefix) as secrets. Default true. */
+  readonly entropySecrets: boolean;
+  /** Shortest high-entropy token considered. Default 32. */
+  readonly entropyMinLength: number;
+  /** Longest one (longer runs are data blobs, not keys). Default 256. */
+  readonly entropyMaxLength: number;
+  /** Minimum Shannon entropy, bits per character. Default 4.3. */
+  readonly entropyMinBits: number;
+  /** Longest prefix of one value that is scanned. Default 16384. */
+  readonly maxValueChars: number;
+  /** Scan budget per message (characters); values after it are not scanned (counted). Default 65536. */
+  readonly maxScanChars: number;
+  /** Count `credential-field` / `sensitive-field` from field names. Default true. */
+  readonly fieldNameKinds: boolean;
+}
+
+export const DEFAULT_PII_OPTIONS: PiiOptions = {
+  entropySecrets: true,
+  entropyMinLength: 32,
+  entropyMaxLength: 256,
+  entropyMinBits: 4.3,
+  maxValueChars: 16384,
+  maxScanChars: 65536,
+  fieldNameKinds: true,
+};
+
+export interface PiiSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: PiiKind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field-name hints
+
+export const HINT_PHONE = 1;
+export const HINT_SSN = 2;
+export const HINT_CREDENTIAL = 4;
+export const HINT_SENSITIVE = 8;
+
+const CREDENTIAL_EXACT = new Set([
+  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'token', 'apikey', 'xapikey', 'apitoken',
+  'accesskey', 'secretkey', 'privatekey', 'clientsecret', 'apisecret', 'accesstoken', 'refreshtoken',
+  'authtoken', 'idtoken', 'sessiontoken', 'bearertoken', 'secretaccesskey', 'awssecretaccesskey',
+]);
+const CREDENTIAL_SUFFIX = ['password', 'passwd', 'secret', 'apikey', 'token', 'privatekey', 'secretkey'];
+const NOT_CREDENTIAL = ['page', 'cursor', 'next', 'prev', 'csrf', 'xsrf', 'type', 'expir', 'length', 'count', 'hint', 'reset', 'url', 'policy'];
+const SENSITIVE_PARTS = [
+  'creditcard', 'cardnumber', 'cardnum', 'cardno', 'ccnumber', 'ccnum', 'idcard', 'nationalid', 'passport',
+  'socialsecurity', 'taxid', 'iban', 'cvv', 'cvc', 'driverslicense', 'dateofbirth',
+];
+const SENSITIVE_EXACT = new Set(['ssn', 'pan', 'dob', 'sin', 'nino']);
+const PHONE_PARTS = ['phone', 'mobile', 'msisdn', 'fax', 'telephone'];
+const PHONE_EXACT = new Set(['tel', 'cell', 'cellular']);
+
+const hintCache = new Map<string, number>();
+
+/** Normalised last segment of a field name or JSON path: `user.idCard_num` → `idcardnum`. */
+export function normaliseFieldName(field: string): string {
+  const dot = field.lastIndexOf('.');
+  const last = dot >= 0 ? field.slice(dot + 1) : field;
+  return last.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Hint bits for a field name (cached). */
+export function fieldHint(field: string): number {
+  const cached = hintCache.get(field);
+  if (cached !== undefined) return cached;
+  const n = normaliseFieldName(field);
+  let h = 0;
+  if (n.length > 0) {
+    if (PHONE_EXACT.has(n) || PHONE_PARTS.some((p) => n.includes(p))) h |= HINT_PHONE;
+    if (n === 'ssn' || n.endsWith('ssn') || n.includes('socialsecurity')) h |= HINT_SSN;
+    if (
+      (CREDENTIAL_EXACT.has(n) || CREDENTIAL_SUFFIX.some((s) => n.endsWith(s))) &&
+      !NOT_CREDENTIAL.some((p) => n.includes(p))
+    )
+      h |= HINT_CREDENTIAL;
+    if (SENSITIVE_EXACT.has(n) || SENSITIVE_PARTS.some((p) => n.includes(p))) h |= HINT_SENSITIVE;
+  }
+  if (hintCache.size >= 4096) hintCache.clear();
+  hintCache.set(field, h);
+  return h;
+}
+
+const MASKED_RE = /^(?:[*xX•#.\-_ ]+|redacted|\[redacted\]|<redacted>|hidden|null|none|nan|n\/a|undefined)$/i;
+
+/** Placeholder values that carry nothing (`****`, `[REDACTED]`, `null`). */
+export function isMaskedValue(v: string): boolean {
+  return v.length === 0 || (v.length <= 64 && MASKED_RE.test(v));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validators
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** Known issuer prefix for the length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir). */
+export function knownCardPrefix(d: string): boolean {
+  const n = d.length;
+  const p2 = Number(d.slice(0, 2));
+  const p3 = Number(d.slice(0, 3));
+  const p4 = Number(d.slice(0, 4));
+  const p6 = Number(d.slice(0, 6));
+  if (d[0] === '4') return n === 13 || n === 16 || n === 19;
+  if (p2 >= 51 && p2 <= 55) return n === 16;
+  if (p4 >= 2221 && p4 <= 2720) return n === 16;
+  if (p2 === 34 || p2 === 37) return n === 15;
+  if (p4 === 6011 || (p3 >= 644 && p3 <= 649) || p2 === 65 || (p6 >= 622126 && p6 <= 622925)) return n >= 16;
+  if (p2 === 62) return n >= 16;
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16;
+  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return n >= 14;
+  if (p2 === 50 || (p2 >= 56 && p2 <= 58) || p2 === 67 || p3 === 639) return n >= 13;
+  if (p4 >= 2200 && p4 <= 2204) return n >= 16;
+  return false;
+}
+
+/** 13–19 digits, known issuer prefix, Luhn, not one repeated digit. */
+export function isCardNumber(digits: string): boolean {
+  if (digits.length < 13 || digits.length > 19) return false;
+  if (/^(\d)\1+$/.test(digits)) return false;
+  return knownCardPrefix(digits) && luhnValid(digits);
+}
+
+const SSN_EXAMPLES = new Set(['078051120', '219099999', '123456789']);
+
+/** US SSN area/group/serial rules: no 000, 666 or 9xx area, no 00 group, no 0000 serial. */
+export function isValidSsn(area: string, group: string, serial: string): boolean {
+  const a = Number(area);
+  if (a === 0 || a === 666 || a >= 900) return false;
+  if (group === '00' || serial === '0000') return false;
+  return !SSN_EXAMPLES.has(area + group + serial);
+}
+
+const CN_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CN_CHECK = '10X98765432';
+
+/** PRC resident identity number (GB 11643): ISO 7064 MOD 11-2 check character. */
+export function isCnResidentId(id: string): boolean {
+  if (id.length !== 18) return false;
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += (id.charCodeAt(i) - 48) * (CN_WEIGHTS[i] ?? 0);
+  return CN_CHECK[s % 11] === id[17]?.toUpperCase();
+}
+
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22,
+  CY: 28, CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22,
+  GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30,
+  KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31,
+  MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SC: 31, SE: 24,
+  SI: 19, SK: 24, SM: 27, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+};
+
+/** ISO 13616 IBAN (no spaces): country length and mod-97 = 1. */
+export function isIban(iban: string): boolean {
+  const len = IBAN_LENGTHS[iban.slice(0, 2)];
+  if (len === undefined || iban.length !== len) return false;
+  const r = iban.slice(4) + iban.slice(0, 4);
+  let m = 0;
+  for (let i = 0; i < r.length; i++) {
+    const c = r.charCodeAt(i);
+    if (c >= 48 && c <= 57) m = (m * 10 + (c - 48)) % 97;
+    else if (c >= 65 && c <= 90) m = (m * 100 + (c - 55)) % 97;
+    else return false;
+  }
+  return m === 1;
+}
+
+export function isPrivateIpv4(ip: string): boolean {
+  if (!isIPv4(ip)) return false;
+  const [a, b] = ip.split('.').map(Number) as [number, number];
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+}
+
+/** fc00::/7 (unique local), fe80::/10 (link-local), ::1 (loopback). */
+export function isPrivateIpv6(ip: string): boolean {
+  const pct = ip.indexOf('%');
+  const addr = (pct >= 0 ? ip.slice(0, pct) : ip).toLowerCase();
+  if (!isIPv6(addr)) return false;
+  if (addr === '::1') return true;
+  if (addr.startsWith('::')) return false;
+  const first = parseInt(addr.slice(0, addr.indexOf(':')), 16);
+  if (addr.indexOf(':') > 4 || Number.isNaN(first)) return false;
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+}
+
+export function shannonBits(s: string): number {
+  const freq = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    freq.set(c, (freq.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const f of freq.values()) {
+    const p = f / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanners (all global regexes are reset through `lastIndex = 0` before use)
+
+const JWT_RE = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const SECRET_RE =
+  /(?<![A-Za-z0-9])(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,247}|xox[baprs]-[A-Za-z0-9-]{10,250}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,64}|-----BEGIN (?:[A-Z]{2,10} )?PRIVATE KEY-----)(?![A-Za-z0-9])/g;
+const EMAIL_DOMAIN_RE = /(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}([A-Za-z]{2,24})(?![A-Za-z0-9-])/y;
+const FILE_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'css', 'js', 'ico', 'bmp', 'tif', 'tiff', 'avif']);
+const IBAN_RE = /(?<![A-Za-z0-9])([A-Z]{2})(\d{2})((?: ?[A-Z0-9]){11,30})/g;
+const CARD_RE = /(?<![\w.+-])\d(?:[ -]?\d){12,18}(?![\w+-]|\.\d)/g;
+const CNID_RE = /(?<![\w-])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\w-])/g;
+const SSN_RE = /(?<![\w-])(\d{3})([ -])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+const E164_RE = /(?<![\w+])\+[1-9][\d ().-]{6,22}\d(?![\w]|\.\d)/g;
+const US_PHONE_RE = /(?<![\w-])(?:\((\d{3})\) ?|(\d{3})[-. ])(\d{3})[-. ](\d{4})(?![\w-]|\.\d)/g;
+const PHONE_WHOLE_RE = /^\+?[\d ().-]{7,24}$/;
+const IPV4_RE = /(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)/g;
+const IPV6_RE = /(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}(?:%[A-Za-z0-9.]{1,16})?(?![\w:])/g;
+const TOKEN_RE = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{32,}/g;
+const B64_TEXT_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+
+class SpanList {
+  readonly spans: PiiSpan[] = [];
+  add(start: number, end: number, kind: PiiKind): boolean {
+    for (const s of this.spans) if (start < s.end && s.start < end) return false;
+    this.spans.push({ start, end, kind });
+    return true;
+  }
+}
+
+function scanEmails(t: string, out: SpanList): void {
+  let at = t.indexOf('@');
+  while (at >= 0) {
+    let s = at;
+    while (s > 0 && at - s < 64) {
+      const c = t.charCodeAt(s - 1);
+      const ok =
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+      if (!ok) break;
+      s--;
+    }
+    while (s < at && t.charCodeAt(s) === 46) s++;
+    if (s < at && t.charCodeAt(at - 1) !== 46) {
+      EMAIL_DOMAIN_RE.lastIndex = at + 1;
+      const m = EMAIL_DOMAIN_RE.exec(t);
+      if (m && !FILE_TLDS.has((m[1] ?? '').toLowerCase())) {
+        out.add(s, at + 1 + m[0].length, 'email');
+        at = t.indexOf('@', at + 1 + m[0].length);
+        continue;
+      }
+    }
+    at = t.indexOf('@', at + 1);
+  }
+}
+
+function scanCards(t: string, out: SpanList): void {
+  CARD_RE.lastIndex = 0;
+  for (let m = CARD_RE.exec(t); m; m = CARD_RE.exec(t)) {
+    const raw = m[0];
+    let digits = raw;
+    if (raw.length > 19 || /[ -]/.test(raw)) {
+      const groups = raw.split(/[ -]/);
+      const seps = raw.replace(/\d/g, '');
+      if (seps.length > 0 && (seps !== seps[0]!.repeat(seps.length) || groups[0]?.length !== 4 || groups.some((g) => g.length < 3 || g.length > 6)))
+        continue;
+      digits = groups.join('');
+    }
+    if (isCardNumber(digits)) out.add(m.index, m.index + raw.length, 'card');
+  }
+}
+
+function scanIbans(t: string, out: SpanList): void {
+  IBAN_RE.lastIndex = 0;
+  for (let m = IBAN_RE.exec(t); m; m = IBAN_RE.exec(t)) {
+    const len = IBAN_LENGTHS[m[1] ?? ''];
+    if (len === undefined) continue;
+    // Take exactly `len` alphanumerics (spaces allowed between them).
+    let n = 0;
+    let end = m.index;
+    let compact = '';
+    while (end < t.length && n < len) {
+      const c = t[end]!;
+      if (c !== ' ') {
+        compact += c;
+        n++;
+      }
+      end++;
+    }
+    if (n === len && isIban(compact) && !/[A-Za-z0-9]/.test(t[end] ?? '')) out.add(m.index, end, 'iban');
+  }
+}
+
+function scanPhones(t: string, hint: number, out: SpanList): void {
+  if (hint & HINT_PHONE) {
+    const v = t.trim();
+    if (PHONE_WHOLE_RE.test(v)) {
+      const d = v.replace(/\D/g, '').length;
+      if (d >= 7 && d <= 15) {
+        const off = t.indexOf(v);
+        out.add(off, off + v.length, 'phone');
+        return;
+      }
+    }
+  }
+  if (t.includes('+')) {
+    E164_RE.lastIndex = 0;
+    for (let m = E164_RE.exec(t); m; m = E164_RE.exec(t)) {
+      const raw = m[0];
+      const d = raw.replace(/\D/g, '').length;
+      if (d < 8 || d > 15 || /[ .-]{2}/.test(raw.replace(/ ?\( ?| ?\) ?/g, ''))) continue;
+      out.add(m.index, m.index + raw.length, 'phone');
+    }
+  }
+  US_PHONE_RE.lastIndex = 0;
+  for (let m = US_PHONE_RE.exec(t); m; m = US_PHONE_RE.exec(t)) {
+    const area = m[1] ?? m[2] ?? '';
+    const exch = m[3] ?? '';
+    const nanp = area[0] !== '0' && area[0] !== '1' && exch[0] !== '0' && exch[0] !== '1';
+    if (!nanp && !(hint & HINT_PHONE)) continue;
+    // "555.123.4567"-style only with a consistent separator
+    out.add(m.index, m.index + m[0].length, 'phone');
+  }
+}
+
+function scanIps(t: string, hasDot: boolean, hasColon: boolean, out: SpanList): void {
+  if (hasDot) {
+    IPV4_RE.lastIndex = 0;
+    for (let m = IPV4_RE.exec(t); m; m = IPV4_RE.exec(t)) {
+      if (isPrivateIpv4(m[0])) out.add(m.index, m.index + m[0].length, 'private-ip');
+    }
+  }
+  if (hasColon) {
+    IPV6_RE.lastIndex = 0;
+    for (let m = IPV6_RE.exec(t); m; m = IPV6_RE.exec(t)) {
+      const c = m[0];
+      const l = c.charCodeAt(0) | 0x20;
+      if (c.startsWith('::1') || l === 102 /* f */) {
+        if (isPrivateIpv6(c)) out.add(m.index, m.index + c.length, 'private-ip');
+      }
+    }
+  }
+}
+
+function looksLikeText(b64: string): boolean {
+  if (b64.length % 4 !== 0 || !B64_TEXT_RE.test(b64)) return false;
+  const bytes = Buffer.from(b64, 'base64');
+  let printable = 0;
+  for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
+  return bytes.length > 0 && printable / bytes.length > 0.95;
+}
+
+/** High-entropy token that is not a hex digest, UUID, path, identifier or base64-encoded text. */
+export function isHighEntropySecret(tok: string, opts: PiiOptions = DEFAULT_PII_OPTIONS): boolean {
+  if (tok.length < opts.entropyMinLength || tok.length > opts.entropyMaxLength) return false;
+  if (/^[0-9a-fA-F-]+$/.test(tok)) return false;
+  if (!mixedClasses(tok)) return false;
+  const pieces = tok.split(/[-_/+=]+/).filter((p) => p.length > 0);
+  if (pieces.length > 1) {
+    const words = pieces.filter((p) => p.length >= 3 && /^[A-Za-z]+$/.test(p)).length;
+    if (words * 2 >= pieces.length) return false;
+  }
+  // camelCase / PascalCase identifiers: mostly words of 4+ letters
+  let wordChars = 0;
+  for (const w of tok.match(/[A-Z]?[a-z]{3,}/g) ?? []) if (w.length >= 4) wordChars += w.length;
+  if (wordChars * 2 >= tok.length) return false;
+  const minBits = Math.min(opts.entropyMinBits, Math.log2(tok.length) - 0.5);
+  if (shannonBits(tok) < minBits) return false;
+  return !looksLikeText(tok);
+}
+
+/**
+ * Sensitive values in one string. `hint` is `fieldHint(name)` of its field (0 when unknown); it lets
+ * bare digit strings count as phones / SSNs and relaxes the NANP check for `phone`/`mobile` fields.
+ */
+export function findPii(t: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTIONS): PiiSpan[] {
+  const n = t.length;
+  if (n < 7) return [];
+  let digits = 0;
+  let upper = false;
+  let lower = false;
+  let hasAt = false;
+  let hasDot = false;
+  let hasColon = false;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    else if (c === 64) hasAt = true;
+    else if (c === 46) hasDot = true;
+    else if (c === 58) hasColon = true;
+  }
+  const out = new SpanList();
+  if (n >= 20) {
+    if (t.includes('eyJ')) {
+      JWT_RE.lastIndex = 0;
+      for (let m = JWT_RE.exec(t); m; m = JWT_RE.exec(t)) {
+        if (decodeJwtHeader(m[0]) !== null) out.add(m.index, m.index + m[0].length, 'jwt');
+      }
+    }
+    SECRET_RE.lastIndex = 0;
+    for (let m = SECRET_RE.exec(t); m; m = SECRET_RE.exec(t)) out.add(m.index, m.index + m[0].length, 'secret');
+  }
+  if (hasAt) scanEmails(t, out);
+  if (upper && digits >= 4 && n >= 15) scanIbans(t, out);
+  if (digits >= 13) scanCards(t, out);
+  if (digits >= 17) {
+    CNID_RE.lastIndex = 0;
+    for (let m = CNID_RE.exec(t); m; m = CNID_RE.exec(t)) {
+      if (isCnResidentId(m[0])) out.add(m.index, m.index + 18, 'national-id');
+    }
+  }
+  if (digits >= 9) {
+    SSN_RE.lastIndex = 0;
+    for (let m = SSN_RE.exec(t); m; m = SSN_RE.exec(t)) {
+      if (isValidSsn(m[1] ?? '', m[3] ?? '', m[4] ?? '')) out.add(m.index, m.index + m[0].length, 'ssn');
+    }
+    if (hint & HINT_SSN) {
+      const v = t.trim();
+      if (/^\d{9}$/.test(v) && isValidSsn(v.slice(0, 3), v.slice(3, 5), v.slice(5))) {
+        const off = t.indexOf(v);
+        out.add(off, off + 9, 'ssn');
+      }
+    }
+  }
+  if (digits >= 7) scanPhones(t, hint, out);
+  if (digits >= 2 && (hasDot || hasColon)) scanIps(t, hasDot && digits >= 4, hasColon, out);
+  if (opts.entropySecrets && n >= opts.entropyMinLength && upper && lower && digits > 0) {
+    TOKEN_RE.lastIndex = 0;
+    for (let m = TOKEN_RE.exec(t); m; m = TOKEN_RE.exec(t)) {
+      if (isHighEntropySecret(m[0], opts)) out.add(m.index, m.index + m[0].length, 'secret');
+    }
+  }
+  return out.spans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-message counting
+
+/** Counts sensitive values by (location, field, kind) for one message, within a scan budget. */
+export class PiiCounter {
+  private readonly counts = new Map<string, { location: ParamLocation; field: string; kind: PiiKind; count: number }>();
+  /** Characters scanned so far. */
+  scanned = 0;
+  /** The scan budget was exhausted (later values not scanned). */
+  limitHit = false;
+
+  constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS) {}
+
+  add(location: ParamLocation, field: string, kind: PiiKind, by = 1): void {
+    const key = `${location}\u0000${field}\u0000${kind}`;
+    const e = this.counts.get(key);
+    if (e) e.count += by;
+    else this.counts.set(key, { location, field, kind, count: by });
+  }
+
+  /** Scan one scalar value (string, or the text of a number) of `field`. */
+  scan(location: ParamLocation, field: string, value: string): void {
+    if (value.length === 0) return;
+    const hint = fieldHint(field);
+    let found = 0;
+    const remaining = this.opts.maxScanChars - this.scanned;
+    if (remaining <= 0) {
+      this.limitHit = true;
+    } else if (value.length >= 7) {
+      if (value.length > remaining) this.limitHit = true;
+      const cap = Math.min(this.opts.maxValueChars, remaining);
+      const t = value.length > cap ? value.slice(0, cap) : value;
+      this.scanned += t.length;
+      for (const s of findPii(t, hint, this.opts)) {
+        this.add(location, field, s.kind);
+        found++;
+      }
+    }
+    if (this.opts.fieldNameKinds && hint & (HINT_CREDENTIAL | HINT_SENSITIVE) && !isMaskedValue(value)) {
+      if (hint & HINT_CREDENTIAL) this.add(location, field, 'credential-field');
+      else if (found === 0) this.add(location, field, 'sensitive-field');
+    }
+  }
+
+  results(): PiiCount[] {
+    return [...this.counts.values()].map((e) => ({ ...e }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redaction
+
+/** Replaces each detected value by `<kind>` (`<email>`, `<card>` ...). */
+export function redactText(text: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTIONS): string {
+  const spans = findPii(text, hint, opts).sort((a, b) => a.start - b.start);
+  if (spans.length === 0) return text;
+  let out = '';
+  let pos = 0;
+  for (const s of spans) {
+    out += text.slice(pos, s.start) + `<${s.kind}>`;
+    pos = s.end;
+  }
+  return out + text.slice(pos);
+}
+
+const KV_STRING_RE = /"([^"\\]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.){0,4096})"/g;
+
+/**
+ * Redacts a body sample: detected values everywhere, and the string values of credential /
+ * sensitive-named JSON keys (`"password":"<credential-field>"`).
+ */
+export function redactSample(text: string, opts: PiiOptions = DEFAULT_PII_OPTIONS): string {
+  const byName = text.replace(KV_STRING_RE, (all, key: string, colon: string, value: string) => {
+    const h = fieldHint(key);
+    if (h & HINT_CREDENTIAL && !isMaskedValue(value)) return `"${key}"${colon}"<credential-field>"`;
+    if (h & HINT_SENSITIVE && !isMaskedValue(value)) return `"${key}"${colon}"<sensitive-field>"`;
+    if (h & (HINT_PHONE | HINT_SSN)) return `"${key}"${colon}"${redactText(value, h, opts)}"`;
+    return all;
+  });
+  return redactText(byName, 0, opts);
+}
