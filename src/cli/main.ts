@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
+import { endpointsCommand } from './endpoints';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -34,6 +35,8 @@ program
   .option('--no-http-records', 'count HTTP transactions without printing them')
   .option('--flows', 'print one record per TCP flow when it closes (jsonl format)')
   .option('--decode-only', 'stop after decoding (benchmarks the capture and decode stages alone)')
+  .option('--db <file>', 'SQLite file for the endpoint map (default: in memory, or store.path)')
+  .option('--no-inventory', 'no endpoint map (benchmarks of the stream stages alone)')
   .option('--batch-bytes <n>', 'bytes per capture batch')
   .action((files: string[], opts) => settle(replayCommand(files, opts)));
 
@@ -45,8 +48,19 @@ program
   .option('-f, --filter <bpf>', 'BPF filter')
   .option('--immediate', 'deliver packets as they arrive (no kernel buffering)')
   .option('--duration <sec>', 'stop after this many seconds')
+  .option('--db <file>', 'SQLite file for the endpoint map (default: store.path, else $STATE_DIRECTORY)')
   .option('--batch-bytes <n>', 'bytes per capture batch')
   .action((opts) => settle(runCommand(opts)));
+
+program
+  .command('endpoints')
+  .description('list the API endpoints observed (stored by replay --db or run)')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file (specs for --status orphan)')
+  .option('--host <host>', 'only this host')
+  .option('--status <status>', 'documented, shadow, zombie, drift, orphan or unknown')
+  .option('--format <format>', 'table or json', 'table')
+  .action((opts) => settle(Promise.resolve().then(() => endpointsCommand(opts))));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tapwatch: ${(err as Error).message}\n`);

@@ -116,6 +116,7 @@ export function statsText(rec: Record<string, unknown>): string {
   if (tunnels.length > 0) lines.push(`tunnel ids: ${tunnels.join(' ')}`);
   section('reassembly', rec['reassembly'] as Record<string, number>);
   section('http', rec['http'] as Record<string, number>);
+  if (rec['inventory']) section('inventory', rec['inventory'] as Record<string, number>);
   section('anomalies', rec['anomalies'] as Record<string, number>);
   section('capture', rec['capture'] as Record<string, number>);
   lines.push(`rate:       ${Math.round(rec['packetsPerSec'] as number)} packets/s, ${(rec['mbPerSec'] as number).toFixed(1)} MB/s`);

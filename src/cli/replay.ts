@@ -7,6 +7,7 @@ import { httpRecord } from '../http/record';
 import { packetRecord, statsRecord, statsText, transactionText } from './records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
+import { openInventoryStage, type InventoryStage } from '../daemon/inventory-stage';
 
 export interface ReplayOptions extends CommonOptions {
   format: string;
@@ -16,6 +17,10 @@ export interface ReplayOptions extends CommonOptions {
   httpRecords?: boolean;
   /** Print one record per TCP flow when it closes. */
   flows?: boolean;
+  /** SQLite file for the endpoint map; without it (and without store.path) the map is in memory. */
+  db?: string;
+  /** false with --no-inventory: no endpoint map (benchmarks of the stream stages alone). */
+  inventory?: boolean;
   /** Stop after decode (benchmark of capture + decode alone). */
   decodeOnly?: boolean;
 }
@@ -40,6 +45,22 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     sensor.onTransaction(jsonl ? (tx) => out.write(httpRecord(tx)) : (tx) => out.writeRaw(transactionText(tx)));
   }
 
+  let stage: InventoryStage | null = null;
+  if (config.inventory.enabled && opts.inventory !== false && opts.decodeOnly !== true) {
+    try {
+      stage = openInventoryStage(config, sensor.counters, opts.db ?? (config.store.path || null), (e) => {
+        if (jsonl) out.write(e);
+      });
+    } catch (err) {
+      log.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the inventory database');
+      return 1;
+    }
+    for (const e of stage.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
+    const inventory = stage.inventory;
+    inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
+    sensor.onTransaction((tx) => inventory.observe(tx));
+  }
+
   let exitCode = 0;
   const started = process.hrtime.bigint();
   for (const file of inputs) {
@@ -59,8 +80,10 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     }
   }
   sensor.finish();
+  stage?.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0);
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
   const rec = statsRecord(sensor, inputs, elapsedSec);
+  if (stage) rec['inventory'] = { endpoints: stage.inventory.size, ...sensor.counters.snapshot('inventory.') };
   if (jsonl) {
     if (opts.stats !== false) out.write(rec);
   } else {

@@ -6,12 +6,16 @@ import { createLogger } from '../core/logger';
 import { resolveConfig, type CommonOptions } from './options';
 import { statsRecord } from './records';
 import { httpRecord } from '../http/record';
+import { openInventoryStage, type InventoryStage } from '../daemon/inventory-stage';
+import { defaultDatabasePath } from '../store/paths';
 
 export interface RunOptions extends CommonOptions {
   iface?: string;
   immediate?: boolean;
   /** Stop after this many seconds (tests and smoke checks); 0 = until signalled. */
   duration?: string;
+  /** SQLite file for the endpoint map (default: store.path, else the state directory). */
+  db?: string;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -26,6 +30,21 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     return 2;
   }
   const sensor = new Sensor(config);
+  let stage: InventoryStage | null = null;
+  if (config.inventory.enabled) {
+    const dbPath = defaultDatabasePath(opts.db ?? config.store.path);
+    try {
+      stage = openInventoryStage(config, sensor.counters, dbPath, (e) => log.info({ event: e }, `inventory: ${e.event}`));
+    } catch (err) {
+      log.error({ db: dbPath, err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the inventory database');
+      return 1;
+    }
+    for (const e of stage.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
+    const inventory = stage.inventory;
+    inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
+    sensor.onTransaction((tx) => inventory.observe(tx));
+    log.info({ db: dbPath, specs: config.inventory.specs }, 'inventory ready');
+  }
   const c = config.capture;
   const source = new LiveSource(iface, {
     snaplen: c.snaplen,
@@ -80,6 +99,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   const result = await sensor.runSource(source);
   sensor.finish();
+  stage?.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0);
   clearInterval(timer);
   clearInterval(heartbeat);
   if (durationTimer) clearTimeout(durationTimer);

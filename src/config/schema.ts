@@ -100,6 +100,46 @@ export const httpSchema = z
   })
   .strict();
 
+export const templatingSchema = z
+  .object({
+    /** Distinct agreeing sibling values before literal segments merge into a parameter. */
+    minDistinctValues: z.number().int().min(2).default(10),
+    /** Largest Jaccard distance between request/response key sets that still counts as agreeing. */
+    maxKeyDistance: z.number().min(0).max(1).default(0.2),
+    maxTemplatesPerHost: z.number().int().min(1).default(2000),
+    maxHosts: z.number().int().min(1).default(10000),
+    /** Literal values waiting for evidence under one parent. */
+    maxPendingPerParent: z.number().int().min(2).default(256),
+    maxSegments: z.number().int().min(1).default(32),
+    maxKeysPerValue: z.number().int().min(1).default(64),
+  })
+  .strict()
+  .refine((t) => t.maxPendingPerParent >= t.minDistinctValues, { message: 'maxPendingPerParent must be >= minDistinctValues' });
+
+export const inventorySchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Endpoints tracked in total; more are counted (inventory.endpoints.overflow), not learned. */
+    maxEndpoints: z.number().int().min(1).default(50000),
+    /** OpenAPI / Swagger files or folders: endpoints are classified documented, shadow, zombie or drift. */
+    specs: z.array(z.string()).default([]),
+    /** A spec operation without traffic for this long (packet time) is an orphan. */
+    orphanWindowSec: z.number().min(1).default(30 * 24 * 3600),
+    templating: templatingSchema.default(templatingSchema.parse({})),
+  })
+  .strict();
+
+export const storeSchema = z
+  .object({
+    /** SQLite file; empty = tapwatch.db in $STATE_DIRECTORY (systemd) or ./tapwatch-state. */
+    path: z.string().default(''),
+    /** Writes held while the database refuses them (disk full); the oldest are dropped beyond. */
+    maxPendingWrites: z.number().int().min(100).default(100000),
+    /** Packet-time seconds between batched flushes. */
+    flushIntervalSec: z.number().min(0.1).default(5),
+  })
+  .strict();
+
 export const logSchema = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -112,6 +152,8 @@ export const configSchema = z
     decode: decodeSchema.default(decodeSchema.parse({})),
     reassembly: reassemblySchema.default(reassemblySchema.parse({})),
     http: httpSchema.default(httpSchema.parse({})),
+    inventory: inventorySchema.default(inventorySchema.parse({})),
+    store: storeSchema.default(storeSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
     /** Seconds between periodic capture-stats log lines in `run`. */
     statsIntervalSec: z.number().int().min(1).default(60),
@@ -124,3 +166,5 @@ export type DecodeConfig = z.infer<typeof decodeSchema>;
 export type FragmentConfig = z.infer<typeof fragmentSchema>;
 export type ReassemblyConfig = z.infer<typeof reassemblySchema>;
 export type HttpConfig = z.infer<typeof httpSchema>;
+export type InventoryConfig = z.infer<typeof inventorySchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;

@@ -1,0 +1,89 @@
+// `tapwatch endpoints`: the API map stored by replay/run, filtered by host and spec status, as a
+// table or JSON. `--status orphan` lists spec operations that no traffic reached within the window.
+import { existsSync } from 'node:fs';
+import { Counters } from '../core/counters';
+import { loadSpecs } from '../daemon/inventory-stage';
+import type { EndpointSnapshot } from '../inventory/classify';
+import { EndpointStore, type EndpointRow } from '../inventory/endpoint-store';
+import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
+import { toObserved } from '../inventory/observed';
+import { diffInventory } from '../inventory/openapi';
+import { BatchWriter } from '../store/batch-writer';
+import { openDatabase } from '../store/database';
+import { defaultDatabasePath } from '../store/paths';
+import { resolveConfig, type CommonOptions } from './options';
+
+export interface EndpointsOptions extends CommonOptions {
+  db?: string;
+  host?: string;
+  status?: string;
+  format: string;
+}
+
+const STATUSES = ['documented', 'shadow', 'zombie', 'drift', 'orphan', 'unknown'];
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function summary(row: EndpointRow): { auth: string; pii: string } {
+  const snap = row.stats as Partial<EndpointSnapshot> | null;
+  return {
+    auth: Object.keys(snap?.auth ?? {}).join(',') || '-',
+    pii: Object.keys(snap?.piiTotals ?? {}).join(',') || '-',
+  };
+}
+
+export function endpointsCommand(opts: EndpointsOptions): number {
+  const config = resolveConfig(opts);
+  if (opts.status !== undefined && !STATUSES.includes(opts.status)) {
+    process.stderr.write(`tapwatch: --status must be one of ${STATUSES.join(', ')}\n`);
+    return 2;
+  }
+  if (opts.format !== 'table' && opts.format !== 'json') {
+    process.stderr.write('tapwatch: --format must be table or json\n');
+    return 2;
+  }
+  const file = defaultDatabasePath(opts.db ?? config.store.path);
+  if (!existsSync(file)) {
+    process.stderr.write(`tapwatch: no database at ${file}: run 'tapwatch replay --db ${file} FILE' or 'tapwatch run' first\n`);
+    return 1;
+  }
+  const db = openDatabase(file, INVENTORY_MIGRATIONS);
+  try {
+    const store = new EndpointStore(db, new BatchWriter(db, file, 1, new Counters()));
+    const rows = store.list({ ...(opts.host !== undefined ? { host: opts.host } : {}) });
+    if (opts.status === 'orphan') return printOrphans(rows, config.inventory.specs, config.inventory.orphanWindowSec, opts.format);
+    const selected = opts.status === undefined ? rows : rows.filter((r) => r.specStatus === opts.status);
+    if (opts.format === 'json') {
+      process.stdout.write(JSON.stringify(selected, null, 2) + '\n');
+    } else {
+      const lines = [['STATUS', 'METHOD', 'HOST', 'TEMPLATE', 'CALLS', 'LAST SEEN', 'AUTH', 'SENSITIVE']];
+      for (const r of selected) {
+        const s = summary(r);
+        lines.push([r.specStatus, r.method, r.host, r.template, String(r.calls), new Date(r.lastSeen * 1000).toISOString(), s.auth, s.pii]);
+      }
+      process.stdout.write(table(lines));
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function printOrphans(rows: EndpointRow[], specPaths: readonly string[], windowSec: number, format: string): number {
+  const { specs, errors } = loadSpecs(specPaths);
+  for (const e of errors) process.stderr.write(`tapwatch: spec skipped: ${e}\n`);
+  if (specs.length === 0) {
+    process.stderr.write('tapwatch: orphans need OpenAPI specs (inventory.specs in the config)\n');
+    return 2;
+  }
+  // Packet time: "now" is the newest traffic the map has seen.
+  const now = Math.max(0, ...rows.map((r) => r.lastSeen));
+  const diff = diffInventory(rows.map(toObserved), specs, { now, window: windowSec });
+  const orphans = diff.operations.filter((o) => o.orphan).map((o) => ({ method: o.operation.method.toUpperCase(), path: o.operation.path, spec: o.spec.title }));
+  if (format === 'json') process.stdout.write(JSON.stringify(orphans, null, 2) + '\n');
+  else process.stdout.write(table([['METHOD', 'PATH', 'SPEC'], ...orphans.map((o) => [o.method, o.path, o.spec])]));
+  return 0;
+}

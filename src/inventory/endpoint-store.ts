@@ -1,0 +1,101 @@
+// Reads and writes endpoint rows. Writes go through the BatchWriter (one transaction per flush
+// tick); an upsert merges a delta into the stored row so several replays grow the same map.
+import type { Db } from '../store/database';
+import type { BatchWriter, FlushResult } from '../store/batch-writer';
+
+export interface EndpointRow {
+  host: string;
+  method: string;
+  template: string;
+  firstSeen: number;
+  lastSeen: number;
+  calls: number;
+  specStatus: string;
+  /** Learned statistics (JSON-serialisable). */
+  stats: unknown;
+}
+
+interface RawRow {
+  host: string;
+  method: string;
+  template: string;
+  first_seen: number;
+  last_seen: number;
+  calls: number;
+  spec_status: string;
+  stats: string;
+}
+
+export interface EndpointQuery {
+  host?: string;
+  specStatus?: string;
+}
+
+export class EndpointStore {
+  constructor(
+    private readonly db: Db,
+    private readonly writer: BatchWriter,
+  ) {}
+
+  /** Writes everything queued in one transaction (a failure keeps it queued for the next tick). */
+  commit(): FlushResult {
+    return this.writer.flush();
+  }
+
+  /** Queues the row as it now stands (the caller holds the merged state in memory). */
+  save(row: EndpointRow): void {
+    const stats = JSON.stringify(row.stats);
+    this.writer.enqueue((db) =>
+      db
+        .prepare(
+          `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (host, method, template) DO UPDATE SET
+             first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
+             calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats`,
+        )
+        .run(row.host, row.method, row.template, row.firstSeen, row.lastSeen, row.calls, row.specStatus, stats),
+    );
+  }
+
+  /** Queues removal of rows folded into another template (after a merge). */
+  remove(host: string, method: string, template: string): void {
+    this.writer.enqueue((db) => db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?').run(host, method, template));
+  }
+
+  saveTemplaterState(state: unknown, now: number): void {
+    const json = JSON.stringify(state);
+    this.writer.enqueue((db) =>
+      db.prepare('INSERT INTO templater_state (id, state, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at').run(json, now),
+    );
+  }
+
+  loadTemplaterState(): unknown {
+    const row = this.db.prepare('SELECT state FROM templater_state WHERE id = 1').get() as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as unknown) : null;
+  }
+
+  list(query: EndpointQuery = {}): EndpointRow[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (query.host !== undefined) {
+      where.push('host = ?');
+      args.push(query.host);
+    }
+    if (query.specStatus !== undefined) {
+      where.push('spec_status = ?');
+      args.push(query.specStatus);
+    }
+    const sql = `SELECT * FROM endpoints ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY host, template, method`;
+    return (this.db.prepare(sql).all(...args) as RawRow[]).map((r) => ({
+      host: r.host,
+      method: r.method,
+      template: r.template,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+      calls: r.calls,
+      specStatus: r.spec_status,
+      stats: JSON.parse(r.stats) as unknown,
+    }));
+  }
+}

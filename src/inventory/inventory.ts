@@ -1,0 +1,192 @@
+// The inventory stage: every HTTP transaction is classified (parameters, auth, sensitive data),
+// its path templated per host and method, and its endpoint's learner updated. Dirty endpoints are
+// written to SQLite in one transaction per flush tick of packet time, so the map survives restarts
+// and grows across replays. New endpoints and new sensitive-data exposures are emitted as events.
+import type { InventoryConfig, StoreConfig } from '../config/schema';
+import type { Counters } from '../core/counters';
+import type { HttpTransaction } from '../http/types';
+import { classifyTransaction, DEFAULT_LEARN_OPTIONS, EndpointLearner, type TransactionClassification } from './classify';
+import type { EndpointRow, EndpointStore } from './endpoint-store';
+import { PathTemplater, type Remap, type TemplaterState } from './templating';
+import type { InventoryEvent } from './types';
+import type { FlushResult } from '../store/batch-writer';
+import { diffInventory, type ImportedSpec } from './openapi';
+import { toObserved } from './observed';
+
+interface Tracked {
+  host: string;
+  method: string;
+  template: string;
+  learner: EndpointLearner;
+  /** What earlier runs stored (calls and time span add up; learned stats are replaced once relearned). */
+  base: EndpointRow | null;
+  /** Calls of templates folded into this one after a merge. */
+  absorbedCalls: number;
+  /** documented / shadow / zombie / drift against the configured specs; 'unknown' without specs. */
+  specStatus: string;
+}
+
+const keyOf = (host: string, method: string, template: string): string => `${method} ${host}${template}`;
+
+export class Inventory {
+  private readonly templater: PathTemplater;
+  private readonly endpoints = new Map<string, Tracked>();
+  private readonly dirty = new Set<string>();
+  private nextFlushTs = 0;
+
+  constructor(
+    private readonly config: Readonly<InventoryConfig>,
+    private readonly storeConfig: Readonly<StoreConfig>,
+    private readonly counters: Counters,
+    private readonly store: EndpointStore | null,
+    private readonly emit: (event: InventoryEvent) => void,
+    private readonly specs: readonly ImportedSpec[] = [],
+  ) {
+    const saved = store?.loadTemplaterState() as TemplaterState | null | undefined;
+    this.templater = saved ? PathTemplater.fromState(saved, config.templating) : new PathTemplater(config.templating);
+    for (const row of store?.list() ?? []) {
+      this.endpoints.set(keyOf(row.host, row.method, row.template), {
+        host: row.host,
+        method: row.method,
+        template: row.template,
+        learner: new EndpointLearner(undefined, counters),
+        base: row,
+        absorbedCalls: 0,
+        specStatus: row.specStatus,
+      });
+    }
+  }
+
+  get size(): number {
+    return this.endpoints.size;
+  }
+
+  observe(tx: HttpTransaction): void {
+    if (tx.method === null) {
+      this.counters.inc('inventory.skipped.no_request');
+      return;
+    }
+    const c = classifyTransaction(tx, DEFAULT_LEARN_OPTIONS, this.counters);
+    const result = this.templater.observe({
+      host: tx.host ?? tx.server,
+      method: tx.method,
+      path: tx.path ?? '/',
+      requestKeys: keysOf(c, 'request'),
+      responseKeys: keysOf(c, 'response'),
+    });
+    for (const remap of result.remapped) this.applyRemap(remap);
+    const key = keyOf(result.hostTemplate, tx.method, result.template);
+    let t = this.endpoints.get(key);
+    if (!t) {
+      if (this.endpoints.size >= this.config.maxEndpoints) {
+        this.counters.inc('inventory.endpoints.overflow');
+        return;
+      }
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown' };
+      this.endpoints.set(key, t);
+      this.counters.inc('inventory.endpoints.new');
+      this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template });
+    }
+    const events = t.learner.observe(c, {
+      ts: tx.ts,
+      client: tx.client.slice(0, tx.client.lastIndexOf(':')),
+      status: tx.status,
+      reqContentType: tx.reqContentType,
+      respContentType: tx.respContentType,
+      respBodyLen: tx.respBodyLen,
+    });
+    for (const e of events) {
+      // Sensitive data sent by clients (logins) is expected; what an endpoint exposes is the finding.
+      if (e.type !== 'new-pii' || e.direction !== 'response') continue;
+      this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}) });
+    }
+    this.dirty.add(key);
+    if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
+  }
+
+  /** Writes dirty endpoints and the templater state in one transaction. */
+  flush(now: number): FlushResult | null {
+    this.nextFlushTs = now + this.storeConfig.flushIntervalSec;
+    const changed = [...this.dirty].map((k) => this.endpoints.get(k)).filter((t): t is Tracked => t !== undefined);
+    this.dirty.clear();
+    if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, now);
+    if (!this.store) return null;
+    for (const t of changed) this.store.save(rowOf(t));
+    this.store.saveTemplaterState(this.templater.state(), now);
+    const result = this.store.commit();
+    if (result.error) this.onStoreError?.(result.error);
+    return result;
+  }
+
+  /** Told when a flush fails (disk full ...); the writes stay queued and are retried next tick. */
+  onStoreError: ((err: Error) => void) | null = null;
+
+  private classifyAgainstSpecs(changed: Tracked[], now: number): void {
+    const diff = diffInventory(
+      changed.map((t) => toObserved(rowOf(t))),
+      this.specs,
+      { now, window: this.config.orphanWindowSec },
+    );
+    diff.endpoints.forEach((d, i) => {
+      const t = changed[i];
+      if (t) t.specStatus = d.status;
+    });
+  }
+
+  rows(): EndpointRow[] {
+    return [...this.endpoints.values()].map(rowOf);
+  }
+
+  templaterCounters(): Record<string, number> {
+    return { ...this.templater.counters() };
+  }
+
+  /** A merge folded `from` into `to`: re-key its endpoint (or add its calls to the existing one). */
+  private applyRemap(r: Remap): void {
+    const oldKey = keyOf(r.fromHost, r.method, r.from);
+    const old = this.endpoints.get(oldKey);
+    if (!old) return;
+    this.endpoints.delete(oldKey);
+    this.dirty.delete(oldKey);
+    this.store?.remove(old.host, old.method, old.template);
+    this.counters.inc('inventory.endpoints.remapped');
+    if (r.to === null) return;
+    const newKey = keyOf(r.toHost, r.method, r.to);
+    const existing = this.endpoints.get(newKey);
+    if (existing) {
+      existing.absorbedCalls += callsOf(old);
+    } else {
+      old.host = r.toHost;
+      old.template = r.to;
+      this.endpoints.set(newKey, old);
+    }
+    this.dirty.add(newKey);
+  }
+}
+
+function keysOf(c: TransactionClassification, side: 'request' | 'response'): string[] {
+  const msg = side === 'request' ? c.request : c.response;
+  if (!msg) return [];
+  return msg.params.filter((p) => p.location === 'query' || p.location === 'body').map((p) => p.name);
+}
+
+function callsOf(t: Tracked): number {
+  return (t.base?.calls ?? 0) + t.learner.snapshot().calls + t.absorbedCalls;
+}
+
+function rowOf(t: Tracked): EndpointRow {
+  const snap = t.learner.snapshot();
+  const base = t.base;
+  const firsts = [base?.firstSeen, snap.firstSeen].filter((x): x is number => typeof x === 'number');
+  const lasts = [base?.lastSeen, snap.lastSeen].filter((x): x is number => typeof x === 'number');
+  return {
+    host: t.host,
+    method: t.method,
+    template: t.template,
+    firstSeen: Math.min(...firsts),
+    lastSeen: Math.max(...lasts),
+    calls: (base?.calls ?? 0) + snap.calls + t.absorbedCalls,
+    specStatus: t.specStatus,
+    stats: snap.calls > 0 || !base ? snap : base.stats,
+  };
+}

@@ -1,0 +1,100 @@
+// The inventory as a user runs it: replay into a real SQLite file, list with `tapwatch endpoints`,
+// classify against the Docker Engine spec (clients add /v1.41, the spec does not), grow across
+// replays, report shadow endpoints, and fail clearly on a bad database path.
+import t from 'tap';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { jsonLines, runCli } from '../helpers/cli';
+import { SHARED_DATA, TRACES, hasShared } from '../helpers/paths';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inventory-'));
+const trace = path.join(TRACES, 'docker-http-upgrade.pcap');
+const dockerSpec = path.join(SHARED_DATA, 'openapi/docker-engine-v1.41/v1.41.yaml');
+
+interface Row {
+  host: string;
+  method: string;
+  template: string;
+  calls: number;
+  specStatus: string;
+}
+
+/** `/v1.41/containers/{id:hex}/wait` matches `/v1.41/containers/cc4f.../wait`. */
+function templateMatches(template: string, p: string): boolean {
+  const re = new RegExp('^' + template.split('/').map((s) => (s.startsWith('{') ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/') + '$');
+  return re.test(p);
+}
+
+function config(name: string, specs: string[]): string {
+  const file = path.join(tmp, `${name}.yaml`);
+  writeFileSync(file, stringify({ inventory: { specs } }));
+  return file;
+}
+
+function endpoints(db: string, ...extra: string[]): Row[] {
+  const run = runCli(['endpoints', '--db', db, '--format', 'json', ...extra]);
+  if (run.code !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as Row[];
+}
+
+t.test('replay → SQLite → endpoints, classified against the Docker spec', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+  const db = path.join(tmp, 'docker.db');
+  const cfg = config('docker', [dockerSpec]);
+  const first = runCli(['replay', '--format', 'jsonl', '--config', cfg, '--db', db, trace]);
+  t.equal(first.code, 0, first.stderr);
+  const records = jsonLines(first.stdout);
+  const requests = records.filter((r) => r['type'] === 'http' && r['method']).map((r) => ({ method: String(r['method']), path: String(r['uri']).split('?')[0] ?? '' }));
+  const rows = endpoints(db);
+  t.ok(requests.length > 0);
+  for (const req of requests) {
+    const hits = rows.filter((r) => r.method === req.method && templateMatches(r.template, req.path));
+    t.equal(hits.length, 1, `${req.method} ${req.path} has exactly one endpoint`);
+  }
+  t.equal(rows.reduce((n, r) => n + r.calls, 0), requests.length, 'every request counted once');
+  t.ok(rows.some((r) => r.template.includes('{id:hex}')), 'container ids templated');
+  t.same(rows.filter((r) => r.specStatus === 'shadow' || r.specStatus === 'unknown'), [], 'every call matched to the spec despite the /v1.41 prefix');
+  const newEndpoints = records.filter((r) => r['type'] === 'inventory' && r['event'] === 'new-endpoint');
+  t.equal(newEndpoints.length, rows.length, 'one new-endpoint record per endpoint');
+
+  const second = runCli(['replay', '--format', 'jsonl', '--config', cfg, '--db', db, trace]);
+  t.equal(second.code, 0, second.stderr);
+  t.equal(jsonLines(second.stdout).filter((r) => r['type'] === 'inventory').length, 0, 'known endpoints are not new again');
+  const again = endpoints(db);
+  t.same(again.map((r) => r.calls), rows.map((r) => r.calls * 2), 'the map grows across replays');
+
+  const orphans = runCli(['endpoints', '--db', db, '--config', cfg, '--status', 'orphan', '--format', 'json']);
+  t.equal(orphans.code, 0, orphans.stderr);
+  const orphanOps = JSON.parse(orphans.stdout) as { method: string; path: string }[];
+  t.ok(orphanOps.length > 50, `${orphanOps.length} spec operations without traffic`);
+  t.notOk(orphanOps.some((o) => o.method === 'POST' && o.path === '/containers/{id}/wait'), 'a called operation is not an orphan');
+});
+
+t.test('an endpoint missing from the spec is shadow; without specs the status is unknown', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+  const spec = parse(readFileSync(dockerSpec, 'utf8')) as { paths: Record<string, unknown> };
+  delete spec.paths['/_ping'];
+  const trimmed = path.join(tmp, 'docker-without-ping.yaml');
+  writeFileSync(trimmed, stringify(spec));
+  const db = path.join(tmp, 'shadow.db');
+  t.equal(runCli(['replay', '--config', config('trimmed', [trimmed]), '--db', db, trace]).code, 0);
+  t.same(
+    endpoints(db, '--status', 'shadow').map((r) => `${r.method} ${r.template}`),
+    ['HEAD /_ping'],
+  );
+  const plain = path.join(tmp, 'plain.db');
+  t.equal(runCli(['replay', '--db', plain, trace]).code, 0);
+  t.ok(endpoints(plain).every((r) => r.specStatus === 'unknown'));
+});
+
+t.test('bad database paths and missing databases give clear errors', async (t) => {
+  const blocker = path.join(tmp, 'not-a-dir');
+  writeFileSync(blocker, 'x');
+  const bad = runCli(['replay', '--db', path.join(blocker, 'x.db'), trace]);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /cannot open the inventory database/);
+  const missing = runCli(['endpoints', '--db', path.join(tmp, 'nope.db')]);
+  t.equal(missing.code, 1);
+  t.match(missing.stderr, /no database at/);
+  t.equal(runCli(['endpoints', '--db', path.join(tmp, 'nope.db'), '--status', 'weird']).code, 2);
+});

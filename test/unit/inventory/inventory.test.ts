@@ -1,0 +1,100 @@
+// The inventory stage on hand-made transactions and a real SQLite file: the endpoint bound, slugs
+// folding into one endpoint once the templater has evidence (old rows removed), sensitive data in
+// responses reported once, and a failed flush retried without losing the map.
+import t from 'tap';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inventorySchema, storeSchema } from '../../../src/config/schema';
+import { Counters } from '../../../src/core/counters';
+import type { HttpTransaction } from '../../../src/http/types';
+import { EndpointStore } from '../../../src/inventory/endpoint-store';
+import { Inventory } from '../../../src/inventory/inventory';
+import { INVENTORY_MIGRATIONS } from '../../../src/inventory/migrations';
+import type { InventoryEvent } from '../../../src/inventory/types';
+import { BatchWriter } from '../../../src/store/batch-writer';
+import { openDatabase } from '../../../src/store/database';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inv-'));
+let tsClock = 1_700_000_000;
+
+function tx(method: string, uri: string, respJson: unknown = null, status = 200): HttpTransaction {
+  const [p, q] = uri.split('?');
+  const body = respJson === null ? null : Buffer.from(JSON.stringify(respJson));
+  tsClock += 1;
+  return {
+    flowId: 'F1', txId: 1, client: '10.0.0.1:40000', server: '10.0.0.2:80', vlanIds: [], tunnels: [],
+    ts: tsClock, respTs: tsClock + 0.01, method, host: 'shop.example', uri, path: p ?? '/', query: q ?? null,
+    version: '1.1', status, statusMessage: 'OK', userAgent: 'test', reqContentType: null, contentEncoding: null,
+    respContentEncoding: null, authorization: null, xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    respContentType: body ? 'application/json' : null, reqBodyLen: 0, respBodyLen: body?.length ?? 0,
+    reqBodyDeclared: null, respBodyDeclared: body?.length ?? null, reqBody: null, respBody: body,
+    completeness: 'full', upgrade: null, anomalies: [],
+  } as HttpTransaction;
+}
+
+function open(name: string, maxEndpoints = 50000) {
+  const file = path.join(tmp, `${name}.db`);
+  const db = openDatabase(file, INVENTORY_MIGRATIONS);
+  const counters = new Counters();
+  const store = new EndpointStore(db, new BatchWriter(db, file, 10000, counters));
+  const events: InventoryEvent[] = [];
+  const inv = new Inventory(inventorySchema.parse({ maxEndpoints }), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e));
+  return { db, store, counters, events, inv };
+}
+
+t.test('bound: endpoints in total', async (t) => {
+  const { inv, counters, events, db } = open('bound', 3);
+  for (const p of ['/a', '/b', '/c', '/d', '/e']) inv.observe(tx('GET', p));
+  t.equal(inv.size, 3);
+  t.equal(counters.get('inventory.endpoints.overflow'), 2);
+  t.equal(events.filter((e) => e.event === 'new-endpoint').length, 3);
+  db.close();
+});
+
+t.test('slugs fold into one endpoint once evidence agrees; the literal rows go away', async (t) => {
+  const { inv, store, db } = open('fold');
+  const slugs = ['red-shoe', 'blue-hat', 'green-scarf', 'black-boot', 'white-sock', 'grey-coat', 'pink-belt', 'gold-ring', 'tan-glove', 'navy-tie', 'teal-cap'];
+  for (const s of slugs) inv.observe(tx('GET', `/products/${s}`, { name: s, price: 10, stock: 3 }));
+  inv.flush(tsClock);
+  const rows = store.list();
+  t.equal(rows.length, 1, JSON.stringify(rows.map((r) => r.template)));
+  t.match(rows[0]?.template, /^\/products\/\{[^}]+\}$/);
+  t.equal(rows[0]?.calls, slugs.length, 'calls of the folded literals are kept');
+  db.close();
+});
+
+t.test('sensitive data in a response is reported once per field and kind, never stored as a value', async (t) => {
+  const { inv, events, store, db } = open('pii');
+  const card = '4111 1111 1111 1111';
+  inv.observe(tx('GET', '/users/1', { id: 1, email: 'ann@example.com', card }));
+  inv.observe(tx('GET', '/users/2', { id: 2, email: 'bob@example.com', card }));
+  inv.flush(tsClock);
+  const pii = events.filter((e) => e.event === 'new-sensitive-data').map((e) => `${e.field}:${e.kind}`).sort();
+  t.same(pii, ['card:card', 'email:email']);
+  const stored = JSON.stringify(store.list());
+  t.notOk(stored.includes('ann@example.com') || stored.includes('4111'), 'values never stored');
+  db.close();
+});
+
+t.test('a failed flush (disk full) is retried; nothing learned is lost', async (t) => {
+  const { inv, store, db, counters } = open('full');
+  const errors: string[] = [];
+  inv.onStoreError = (e) => errors.push(e.message);
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  db.pragma(`max_page_count = ${pages}`);
+  // Thirty distinct endpoints (different response fields, so they never fold), each with many fields.
+  const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber coral ivory onyx'.split(' ');
+  words.forEach((w, i) => {
+    const body: Record<string, number> = {};
+    for (let k = 0; k < 40; k++) body[`${w}_field_${k}`] = i;
+    inv.observe(tx('GET', `/${w}`, body));
+  });
+  inv.flush(tsClock);
+  t.ok(errors.length > 0 && /SQLITE_FULL/.test(errors[0] ?? ''), 'the failure is reported');
+  t.ok(counters.get('store.flush.failed') > 0);
+  db.pragma('max_page_count = 1073741823');
+  inv.flush(tsClock + 10);
+  t.equal(store.list().reduce((n, r) => n + r.calls, 0), 30, 'every call stored after the retry');
+  db.close();
+});
