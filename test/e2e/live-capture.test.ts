@@ -2,6 +2,9 @@
 // server and client on 127.0.0.1, a BPF filter on the server port, the Sensor pipeline decoding.
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { LiveSource } from '../../src/capture/live-source';
 import { buildConfig } from '../../src/config/load';
 import { Sensor } from '../../src/daemon/sensor';
@@ -76,7 +79,8 @@ t.test('bad live filter is a typed error', { skip: !isRoot && 'needs root' }, as
 });
 
 t.test('`tapwatch run` exits cleanly on SIGTERM and logs final stats', { skip: !isRoot && 'needs root' }, async (t) => {
-  const child = spawn(process.execPath, [CLI, 'run', '--iface', 'lo', '--filter', 'tcp port 9', '--immediate'], {
+  const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'tapwatch-run-')), 'state.db');
+  const child = spawn(process.execPath, [CLI, 'run', '--iface', 'lo', '--filter', 'tcp port 9', '--immediate', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -100,6 +104,7 @@ t.test('`tapwatch run` exits cleanly on SIGTERM and logs final stats', { skip: !
   t.ok(lines.some((l) => l['msg'] === 'stopping' && l['signal'] === 'SIGTERM'));
   const final = lines.find((l) => l['msg'] === 'capture stopped');
   t.ok(final && typeof final['pcap'] === 'object', 'final stats include pcap_stats');
+  t.ok(lines.some((l) => l['msg'] === 'inventory ready' && l['db'] === db), 'inventory opened at --db');
 });
 
 t.test('`tapwatch run` without an interface explains what is missing', async (t) => {
