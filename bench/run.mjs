@@ -295,6 +295,7 @@ function tapwatchFlags() {
     noPackets: help.includes('--no-packets'),
     noHttpRecords: help.includes('--no-http-records'),
     decodeOnly: help.includes('--decode-only'),
+    noInventory: help.includes('--no-inventory'),
   };
 }
 
@@ -304,6 +305,8 @@ function tapwatchFlags() {
 async function runTapwatch(file, ctx, { decodeOnly = false } = {}) {
   const argv = [process.execPath, CLI, 'replay', file, '--format', 'jsonl'];
   if (decodeOnly && ctx.tw.decodeOnly) argv.push('--decode-only');
+  // Against Suricata (HTTP logging only) the endpoint map stays off: same work on both sides.
+  if (!decodeOnly && ctx.tw.noInventory) argv.push('--no-inventory');
   if (ctx.tw.noPackets) argv.push('--no-packets');
   if (ctx.tw.noHttpRecords) argv.push('--no-http-records');
   const countStdout = !ctx.tw.noHttpRecords;

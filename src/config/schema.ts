@@ -121,6 +121,12 @@ export const inventorySchema = z
     enabled: z.boolean().default(true),
     /** Endpoints tracked in total; more are counted (inventory.endpoints.overflow), not learned. */
     maxEndpoints: z.number().int().min(1).default(50000),
+    /** Calls of an endpoint analysed in full (parameters, auth, sensitive data) before sampling starts. */
+    fullAnalysisCalls: z.number().int().min(1).default(100),
+    /** After that, one call in this many is analysed; the others only update counts and status codes. */
+    sampleEvery: z.number().int().min(1).default(20),
+    /** Concrete paths remembered for the sampling shortcut; the cache is emptied (and counted) when full. */
+    maxCachedPaths: z.number().int().min(1).default(65536),
     /** OpenAPI / Swagger files or folders: endpoints are classified documented, shadow, zombie or drift. */
     specs: z.array(z.string()).default([]),
     /** A spec operation without traffic for this long (packet time) is an orphan. */

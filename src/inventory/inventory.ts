@@ -24,7 +24,11 @@ interface Tracked {
   absorbedCalls: number;
   /** documented / shadow / zombie / drift against the configured specs; 'unknown' without specs. */
   specStatus: string;
+  /** Calls counted without full analysis (sampling), their status codes and time span. */
+  light: { calls: number; statusCodes: Record<string, number>; firstSeen: number; lastSeen: number };
 }
+
+const noLight = (): Tracked['light'] => ({ calls: 0, statusCodes: {}, firstSeen: Infinity, lastSeen: -Infinity });
 
 const keyOf = (host: string, method: string, template: string): string => `${method} ${host}${template}`;
 
@@ -32,6 +36,8 @@ export class Inventory {
   private readonly templater: PathTemplater;
   private readonly endpoints = new Map<string, Tracked>();
   private readonly dirty = new Set<string>();
+  /** Concrete `METHOD host path` → its endpoint, so sampled-out calls skip templating too. */
+  private readonly pathCache = new Map<string, Tracked>();
   private nextFlushTs = 0;
 
   constructor(
@@ -53,6 +59,7 @@ export class Inventory {
         base: row,
         absorbedCalls: 0,
         specStatus: row.specStatus,
+        light: noLight(),
       });
     }
   }
@@ -66,15 +73,28 @@ export class Inventory {
       this.counters.inc('inventory.skipped.no_request');
       return;
     }
+    const host = tx.host ?? tx.server;
+    const path = tx.path ?? '/';
+    // Full analysis for an endpoint's first calls, then one call in `sampleEvery`: the cost per
+    // endpoint is bounded while new parameters and exposures still surface on sampled calls.
+    const pathKey = `${tx.method} ${host}${path}`;
+    const known = this.pathCache.get(pathKey);
+    if (known && !this.shouldAnalyse(known)) {
+      this.countLight(known, tx);
+      return;
+    }
     const c = classifyTransaction(tx, DEFAULT_LEARN_OPTIONS, this.counters);
     const result = this.templater.observe({
-      host: tx.host ?? tx.server,
+      host,
       method: tx.method,
-      path: tx.path ?? '/',
+      path,
       requestKeys: keysOf(c, 'request'),
       responseKeys: keysOf(c, 'response'),
     });
-    for (const remap of result.remapped) this.applyRemap(remap);
+    if (result.remapped.length > 0) {
+      for (const remap of result.remapped) this.applyRemap(remap);
+      this.pathCache.clear();
+    }
     const key = keyOf(result.hostTemplate, tx.method, result.template);
     let t = this.endpoints.get(key);
     if (!t) {
@@ -82,7 +102,7 @@ export class Inventory {
         this.counters.inc('inventory.endpoints.overflow');
         return;
       }
-      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown' };
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', light: noLight() };
       this.endpoints.set(key, t);
       this.counters.inc('inventory.endpoints.new');
       this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template });
@@ -100,6 +120,29 @@ export class Inventory {
       if (e.type !== 'new-pii' || e.direction !== 'response') continue;
       this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}) });
     }
+    this.dirty.add(key);
+    if (this.pathCache.size >= this.config.maxCachedPaths) {
+      this.pathCache.clear();
+      this.counters.inc('inventory.path_cache.reset');
+    }
+    this.pathCache.set(pathKey, t);
+    if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
+  }
+
+  private shouldAnalyse(t: Tracked): boolean {
+    const analysed = t.learner.snapshotCalls();
+    if (analysed < this.config.fullAnalysisCalls) return true;
+    return (analysed + t.light.calls) % this.config.sampleEvery === 0;
+  }
+
+  private countLight(t: Tracked, tx: HttpTransaction): void {
+    const l = t.light;
+    l.calls++;
+    if (tx.ts < l.firstSeen) l.firstSeen = tx.ts;
+    if (tx.ts > l.lastSeen) l.lastSeen = tx.ts;
+    if (tx.status !== null) l.statusCodes[tx.status] = (l.statusCodes[tx.status] ?? 0) + 1;
+    this.counters.inc('inventory.sampled_out');
+    const key = keyOf(t.host, t.method, t.template);
     this.dirty.add(key);
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
   }
@@ -171,22 +214,25 @@ function keysOf(c: TransactionClassification, side: 'request' | 'response'): str
 }
 
 function callsOf(t: Tracked): number {
-  return (t.base?.calls ?? 0) + t.learner.snapshot().calls + t.absorbedCalls;
+  return (t.base?.calls ?? 0) + t.learner.snapshotCalls() + t.light.calls + t.absorbedCalls;
 }
 
 function rowOf(t: Tracked): EndpointRow {
   const snap = t.learner.snapshot();
   const base = t.base;
-  const firsts = [base?.firstSeen, snap.firstSeen].filter((x): x is number => typeof x === 'number');
-  const lasts = [base?.lastSeen, snap.lastSeen].filter((x): x is number => typeof x === 'number');
+  const light = t.light;
+  const firsts = [base?.firstSeen, snap.firstSeen, light.calls > 0 ? light.firstSeen : null].filter((x): x is number => typeof x === 'number');
+  const lasts = [base?.lastSeen, snap.lastSeen, light.calls > 0 ? light.lastSeen : null].filter((x): x is number => typeof x === 'number');
+  const statusCodes: Record<string, number> = { ...snap.statusCodes };
+  for (const [code, n] of Object.entries(light.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   return {
     host: t.host,
     method: t.method,
     template: t.template,
     firstSeen: Math.min(...firsts),
     lastSeen: Math.max(...lasts),
-    calls: (base?.calls ?? 0) + snap.calls + t.absorbedCalls,
+    calls: (base?.calls ?? 0) + snap.calls + light.calls + t.absorbedCalls,
     specStatus: t.specStatus,
-    stats: snap.calls > 0 || !base ? snap : base.stats,
+    stats: snap.calls > 0 || !base ? { ...snap, statusCodes, sampledOutCalls: light.calls } : base.stats,
   };
 }

@@ -288,6 +288,11 @@ export class EndpointLearner {
     }
   }
 
+  /** Calls observed so far (cheaper than a snapshot). */
+  snapshotCalls(): number {
+    return this.calls;
+  }
+
   snapshot(): EndpointSnapshot {
     const params: ParamSnapshot[] = [];
     for (const s of this.params.values()) {

@@ -33,13 +33,13 @@ function tx(method: string, uri: string, respJson: unknown = null, status = 200)
   } as HttpTransaction;
 }
 
-function open(name: string, maxEndpoints = 50000) {
+function open(name: string, maxEndpoints = 50000, over: Record<string, number> = {}) {
   const file = path.join(tmp, `${name}.db`);
   const db = openDatabase(file, INVENTORY_MIGRATIONS);
   const counters = new Counters();
   const store = new EndpointStore(db, new BatchWriter(db, file, 10000, counters));
   const events: InventoryEvent[] = [];
-  const inv = new Inventory(inventorySchema.parse({ maxEndpoints }), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e));
+  const inv = new Inventory(inventorySchema.parse({ maxEndpoints, ...over }), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e));
   return { db, store, counters, events, inv };
 }
 
@@ -96,5 +96,27 @@ t.test('a failed flush (disk full) is retried; nothing learned is lost', async (
   db.pragma('max_page_count = 1073741823');
   inv.flush(tsClock + 10);
   t.equal(store.list().reduce((n, r) => n + r.calls, 0), 30, 'every call stored after the retry');
+  db.close();
+});
+
+t.test('sampling: full analysis first, then one call in sampleEvery; every call still counted', async (t) => {
+  const { inv, counters, store, db } = open('sampling', 50000, { fullAnalysisCalls: 10, sampleEvery: 5 });
+  for (let i = 0; i < 60; i++) inv.observe(tx('GET', '/api/health', { ok: true }, i % 2 ? 200 : 503));
+  inv.flush(tsClock);
+  const [row] = store.list();
+  t.equal(row?.calls, 60);
+  const stats = row?.stats as { calls: number; statusCodes: Record<string, number>; sampledOutCalls: number };
+  t.equal(stats.calls + stats.sampledOutCalls, 60);
+  t.equal(stats.calls, 10 + 10, 'ten in full, then one in five of the other fifty');
+  t.same(stats.statusCodes, { '200': 30, '503': 30 }, 'status codes of sampled-out calls are kept');
+  t.equal(counters.get('inventory.sampled_out'), 40);
+  db.close();
+});
+
+t.test('bound: concrete paths cached for sampling', async (t) => {
+  const { inv, counters, db } = open('cache', 50000, { maxCachedPaths: 4 });
+  for (let i = 0; i < 10; i++) inv.observe(tx('GET', `/orders/${i}`, { id: i }));
+  t.equal(counters.get('inventory.path_cache.reset'), 2);
+  t.equal(inv.size, 1, 'the ids still share one endpoint');
   db.close();
 });
