@@ -402,16 +402,26 @@ function body3(raw: unknown, pointer: string, r: RefResolver): { requestBody?: S
   return { requestBody: { required: b['required'] === true, content: content3(b['content'], `${ptr}/content`, r) } };
 }
 
-function responses3(raw: unknown, pointer: string, r: RefResolver): SpecResponse[] {
+/** Walks a `responses` object (both spec versions); `contentOf` reads one response's bodies. */
+function walkResponses(
+  raw: unknown,
+  pointer: string,
+  r: RefResolver,
+  contentOf: (resp: Record<string, unknown>, ptr: string) => SpecResponse['content'],
+): SpecResponse[] {
   if (raw === undefined) return [];
   if (!isObject(raw)) throw new SpecError(r.file, pointer, '`responses` is not an object');
   const out: SpecResponse[] = [];
   for (const [status, resp0] of Object.entries(raw)) {
     if (status.startsWith('x-')) continue;
     const { value: resp, pointer: ptr } = r.deref(resp0, `${pointer}/${status}`);
-    out.push({ status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: isObject(resp) ? content3(resp['content'], `${ptr}/content`, r) : {} });
+    out.push({ status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: isObject(resp) ? contentOf(resp, ptr) : {} });
   }
   return out;
+}
+
+function responses3(raw: unknown, pointer: string, r: RefResolver): SpecResponse[] {
+  return walkResponses(raw, pointer, r, (resp, ptr) => content3(resp['content'], `${ptr}/content`, r));
 }
 
 function params2(
@@ -458,14 +468,8 @@ function params2(
 }
 
 function responses2(raw: unknown, pointer: string, produces: string[], r: RefResolver): SpecResponse[] {
-  if (raw === undefined) return [];
-  if (!isObject(raw)) throw new SpecError(r.file, pointer, '`responses` is not an object');
-  const out: SpecResponse[] = [];
-  for (const [status, resp0] of Object.entries(raw)) {
-    if (status.startsWith('x-')) continue;
-    const { value: resp, pointer: ptr } = r.deref(resp0, `${pointer}/${status}`);
-    const schema = isObject(resp) ? r.schema(resp['schema'], `${ptr}/schema`) : undefined;
-    out.push({ status: status.toUpperCase() === 'DEFAULT' ? 'default' : status.toUpperCase(), content: schema ? Object.fromEntries(produces.map((c) => [c, schema])) : {} });
-  }
-  return out;
+  return walkResponses(raw, pointer, r, (resp, ptr) => {
+    const schema = r.schema(resp['schema'], `${ptr}/schema`);
+    return schema ? Object.fromEntries(produces.map((c) => [c, schema])) : {};
+  });
 }
