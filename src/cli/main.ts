@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
 import { endpointsCommand } from './endpoints';
+import { openapiExportCommand } from './openapi';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -61,6 +62,19 @@ program
   .option('--status <status>', 'documented, shadow, zombie, drift, orphan or unknown')
   .option('--format <format>', 'table or json', 'table')
   .action((opts) => settle(Promise.resolve().then(() => endpointsCommand(opts))));
+
+program
+  .command('openapi')
+  .description('OpenAPI documents of the observed API')
+  .command('export')
+  .description('write an OpenAPI 3.1 document of the endpoints observed (from replay --db or run)')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file')
+  .option('--host <host>', 'only this host')
+  .option('--title <title>', 'info.title of the document', 'Observed API')
+  .option('--format <format>', 'json or yaml', 'json')
+  .option('-o, --output <file>', 'write to a file instead of standard output')
+  .action((opts) => settle(Promise.resolve().then(() => openapiExportCommand(opts))));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tapwatch: ${(err as Error).message}\n`);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { jsonLines, runCli } from '../helpers/cli';
 import { SHARED_DATA, TRACES, hasShared } from '../helpers/paths';
+import { validateOpenApi } from '../helpers/openapi-validator';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inventory-'));
 const trace = path.join(TRACES, 'docker-http-upgrade.pcap');
@@ -97,4 +98,22 @@ t.test('bad database paths and missing databases give clear errors', async (t) =
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no database at/);
   t.equal(runCli(['endpoints', '--db', path.join(tmp, 'nope.db'), '--status', 'weird']).code, 2);
+});
+
+t.test('openapi export: valid OpenAPI 3.1, and as the spec it documents everything it came from', async (t) => {
+  const db = path.join(tmp, 'export.db');
+  t.equal(runCli(['replay', '--db', db, trace]).code, 0);
+  const exported = path.join(tmp, 'observed.json');
+  const run = runCli(['openapi', 'export', '--db', db, '--title', 'Docker as observed', '--output', exported]);
+  t.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(readFileSync(exported, 'utf8')) as Record<string, unknown>;
+  const verdict = await validateOpenApi(doc);
+  t.ok(verdict.valid, JSON.stringify(verdict.errors ?? null).slice(0, 500));
+  const roundTrip = path.join(tmp, 'round-trip.db');
+  t.equal(runCli(['replay', '--config', config('exported', [exported]), '--db', roundTrip, trace]).code, 0);
+  const rows = endpoints(roundTrip);
+  t.ok(rows.length > 0);
+  t.same(rows.filter((r) => r.specStatus !== 'documented').map((r) => `${r.specStatus} ${r.method} ${r.template}`), [], 'no shadow or drift against its own export');
+  const yaml = runCli(['openapi', 'export', '--db', db, '--format', 'yaml']);
+  t.match(yaml.stdout, /^openapi: 3\.1\.0/m);
 });

@@ -77,13 +77,4 @@ export function oracle(ops: { method: string; path: string }[], method: string, 
   return best;
 }
 
-export interface ValidationResult {
-  valid: boolean;
-  errors?: unknown;
-}
-
-export async function validateOpenApi(doc: Record<string, unknown>): Promise<ValidationResult> {
-  const { Validator } = await import('@seriousme/openapi-schema-validator');
-  const v = new Validator();
-  return v.validate(doc);
-}
+export { validateOpenApi, type ValidationResult } from '../../../helpers/openapi-validator';
