@@ -6,6 +6,7 @@ import { replayCommand } from './replay';
 import { runCommand } from './run';
 import { endpointsCommand } from './endpoints';
 import { openapiExportCommand } from './openapi';
+import { endpointsEditCommand } from './endpoints-edit';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -22,6 +23,8 @@ function settle(promise: Promise<number>): void {
 
 const program = new Command();
 program.name('tapwatch').description('Passive API-security sensor for mirrored traffic').version('0.1.0');
+// Options after a subcommand belong to it (`endpoints merge --db F` is merge's --db).
+program.enablePositionalOptions();
 
 program
   .command('replay')
@@ -53,15 +56,33 @@ program
   .option('--batch-bytes <n>', 'bytes per capture batch')
   .action((opts) => settle(runCommand(opts)));
 
-program
+const endpoints = program
   .command('endpoints')
   .description('list the API endpoints observed (stored by replay --db or run)')
+  .enablePositionalOptions()
   .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
   .option('-c, --config <file>', 'YAML config file (specs for --status orphan)')
   .option('--host <host>', 'only this host')
   .option('--status <status>', 'documented, shadow, zombie, drift, orphan or unknown')
   .option('--format <format>', 'table or json', 'table')
   .action((opts) => settle(Promise.resolve().then(() => endpointsCommand(opts))));
+
+for (const [action, what] of [
+  ['approve', 'make TEMPLATE a fixed endpoint (host/method optional: any)'],
+  ['merge', 'fold the endpoints TEMPLATE covers into it (TEMPLATE must have a {parameter})'],
+  ['split', 'undo a merge (TEMPLATE) or pin a concrete --path as its own endpoint'],
+] as const) {
+  endpoints
+    .command(action)
+    .description(what)
+    .argument(action === 'split' ? '[template]' : '<template>', 'endpoint template, e.g. /users/{id}')
+    .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+    .option('-c, --config <file>', 'YAML config file')
+    .option('--host <host>', 'host of the endpoint')
+    .option('--method <method>', 'HTTP method of the endpoint')
+    .option('--path <path>', 'split: a concrete path to keep as its own endpoint')
+    .action((template: string | undefined, opts) => settle(Promise.resolve().then(() => endpointsEditCommand(action, template, opts))));
+}
 
 program
   .command('openapi')

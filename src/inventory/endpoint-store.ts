@@ -63,6 +63,38 @@ export class EndpointStore {
     this.writer.enqueue((db) => db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?').run(host, method, template));
   }
 
+  /**
+   * Folds the row of `from` into `to` now (human corrections, outside the flush cycle): calls add up,
+   * the time span widens, the busier row's learned stats are kept. Returns false when `from` has no row.
+   */
+  moveNow(from: { host: string; method: string; template: string }, to: { host: string; template: string }): boolean {
+    const get = this.db.prepare('SELECT * FROM endpoints WHERE host = ? AND method = ? AND template = ?');
+    const src = get.get(from.host, from.method, from.template) as RawRow | undefined;
+    if (!src) return false;
+    const dst = get.get(to.host, from.method, to.template) as RawRow | undefined;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?').run(from.host, from.method, from.template);
+      const keep = dst && dst.calls >= src.calls ? dst : src;
+      this.db
+        .prepare(
+          `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (host, method, template) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+             calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats`,
+        )
+        .run(
+          to.host,
+          from.method,
+          to.template,
+          Math.min(src.first_seen, dst?.first_seen ?? Infinity),
+          Math.max(src.last_seen, dst?.last_seen ?? -Infinity),
+          src.calls + (dst?.calls ?? 0),
+          dst?.spec_status ?? 'unknown',
+          keep.stats,
+        );
+    })();
+    return true;
+  }
+
   saveTemplaterState(state: unknown, now: number): void {
     const json = JSON.stringify(state);
     this.writer.enqueue((db) =>

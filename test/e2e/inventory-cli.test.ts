@@ -117,3 +117,33 @@ t.test('openapi export: valid OpenAPI 3.1, and as the spec it documents everythi
   const yaml = runCli(['openapi', 'export', '--db', db, '--format', 'yaml']);
   t.match(yaml.stdout, /^openapi: 3\.1\.0/m);
 });
+
+t.test('human corrections: merge folds stored endpoints and wins on later traffic; split --path pins a literal', async (t) => {
+  const db = path.join(tmp, 'corrections.db');
+  const first = runCli(['replay', '--format', 'jsonl', '--db', db, trace]);
+  t.equal(first.code, 0, first.stderr);
+  const server = '192.168.122.87:2375';
+  const before = endpoints(db);
+  const actions = before.filter((r) => r.method === 'POST' && /^\/v1\.41\/containers\/\{[^}]+\}\/\w+$/.test(r.template));
+  t.ok(actions.length >= 2, `${actions.length} per-action container endpoints before the merge`);
+  const merged = '/v1.41/containers/{id}/{action}';
+  const merge = runCli(['endpoints', 'merge', '--db', db, '--host', server, '--method', 'POST', merged]);
+  t.equal(merge.code, 0, merge.stderr);
+  const after = endpoints(db);
+  const row = after.find((r) => r.template === merged);
+  t.equal(row?.calls, actions.reduce((n, r) => n + r.calls, 0), 'stored calls folded into the merged endpoint');
+  t.equal(after.length, before.length - actions.length + 1);
+
+  // Pin one concrete path: later traffic to exactly that path gets its own endpoint.
+  const wait = jsonLines(first.stdout).find((r) => r['type'] === 'http' && String(r['uri']).includes('/wait'));
+  const waitPath = String(wait?.['uri']).split('?')[0] ?? '';
+  const split = runCli(['endpoints', 'split', '--db', db, '--host', server, '--method', 'POST', '--path', waitPath]);
+  t.equal(split.code, 0, split.stderr);
+  t.equal(runCli(['replay', '--db', db, trace]).code, 0);
+  const final = endpoints(db);
+  t.equal(final.find((r) => r.template === waitPath)?.calls, 1, 'the pinned path has its own endpoint');
+  t.equal(final.find((r) => r.template === merged)?.calls, (row?.calls ?? 0) * 2 - 1, 'the rest still lands on the merged endpoint');
+
+  t.equal(runCli(['endpoints', 'merge', '--db', db, '/no/parameter']).code, 2, 'merge needs a {parameter}');
+  t.match(runCli(['endpoints', 'split', '--db', db, '/x/{id}']).stderr, /needs --host and --method/);
+});
