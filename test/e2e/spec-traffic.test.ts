@@ -37,45 +37,10 @@ interface Call {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
-
-/** Raw bodies of the collection's requests, in the order postmanRequests walks them. */
-function postmanBodies(file: string, vars: Record<string, string>): (string | undefined)[] {
-  let c = obj(JSON.parse(readFileSync(file, 'utf8')));
-  if (c['collection']) c = obj(c['collection']);
-  const out: (string | undefined)[] = [];
-  const fill = (s: string): string => s.replace(/\{\{([^}]+)\}\}/g, (_w, k: string) => vars[k] ?? (/id$/i.test(k) ? '4242' : `${k.replace(/[^a-z0-9]/gi, '')}-value`));
-  const walk = (items: unknown): void => {
-    if (!Array.isArray(items)) return;
-    for (const it0 of items) {
-      const it = obj(it0);
-      if (Array.isArray(it['item'])) {
-        walk(it['item']);
-        continue;
-      }
-      const body = obj(obj(it['request'])['body']);
-      const raw = typeof body['raw'] === 'string' ? fill(body['raw']).trim() : '';
-      let json: string | undefined;
-      if (raw.startsWith('{')) {
-        try {
-          json = JSON.stringify(JSON.parse(raw));
-        } catch {
-          json = undefined;
-        }
-      }
-      out.push(json);
-    }
-  };
-  walk(c['item']);
-  return out;
-}
 
 function collectionCalls(file: string, vars: Record<string, string>): Call[] {
-  const reqs = postmanRequests(file, vars);
-  const bodies = postmanBodies(file, vars);
-  if (bodies.length !== reqs.length) throw new Error(`body walk out of step: ${bodies.length} vs ${reqs.length}`);
-  return reqs.map((r, i) => {
-    const body = r.method === 'GET' ? undefined : bodies[i];
+  return postmanRequests(file, vars).map((r) => {
+    const body = r.method === 'GET' ? undefined : r.body;
     return { host: r.host, method: r.method.toUpperCase(), uri: r.uri, bearer: r.auth?.kind === 'bearer', ...(body !== undefined ? { body } : {}) };
   });
 }

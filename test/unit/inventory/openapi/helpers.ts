@@ -19,10 +19,10 @@ function obj(v: unknown): Json {
  * concrete made-up value), `:name` path variables from the request's `url.variable`, bearer auth as a
  * JWT, noauth as none; the status from a `pm.response.to.have.status(N)` test script when present.
  */
-export function postmanRequests(file: string, vars: Record<string, string>, ts0 = 1_700_000_000): (ObservedRequest & { name: string })[] {
+export function postmanRequests(file: string, vars: Record<string, string>, ts0 = 1_700_000_000): (ObservedRequest & { name: string; body?: string })[] {
   let c = obj(JSON.parse(readFileSync(file, 'utf8')));
   if (c['collection']) c = obj(c['collection']);
-  const out: (ObservedRequest & { name: string })[] = [];
+  const out: (ObservedRequest & { name: string; body?: string })[] = [];
   let n = 0;
   const fill = (s: string): string =>
     s.replace(/\{\{([^}]+)\}\}/g, (_w, k: string) => vars[k] ?? (/id$/i.test(k) ? String(4200 + (n % 50)) : `${k.replace(/[^a-z0-9]/gi, '')}-value`));
@@ -51,8 +51,27 @@ export function postmanRequests(file: string, vars: Record<string, string>, ts0 
         const m = /to\.have\.status\((\d{3})\)/.exec(text);
         if (m) status = Number(m[1]);
       }
+      // A raw JSON body, normalised (other body modes, e.g. multipart, are left out).
+      const rawBody = obj(r['body'])['raw'];
+      let body: string | undefined;
+      if (typeof rawBody === 'string' && fill(rawBody).trim().startsWith('{')) {
+        try {
+          body = JSON.stringify(JSON.parse(fill(rawBody)));
+        } catch {
+          body = undefined;
+        }
+      }
       n++;
-      out.push({ name: String(it['name'] ?? ''), host: u.host, method: String(r['method'] ?? 'GET'), uri: u.pathname + u.search, ts: ts0 + n, auth, ...(status !== undefined ? { status } : {}) });
+      out.push({
+        name: String(it['name'] ?? ''),
+        host: u.host,
+        method: String(r['method'] ?? 'GET'),
+        uri: u.pathname + u.search,
+        ts: ts0 + n,
+        auth,
+        ...(status !== undefined ? { status } : {}),
+        ...(body !== undefined ? { body } : {}),
+      });
     }
   };
   walk(c['item']);
