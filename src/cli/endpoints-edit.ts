@@ -1,15 +1,9 @@
 // Human corrections to the endpoint map: `tapwatch endpoints approve|merge|split`. They change the
 // templater state stored in the database (never re-derived afterwards) and re-key stored rows now;
 // the next `replay`/`run` start uses them.
-import { existsSync } from 'node:fs';
-import { Counters } from '../core/counters';
-import { EndpointStore } from '../inventory/endpoint-store';
-import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
 import { PathTemplater, type Remap, type TemplaterState } from '../inventory/templating';
-import { BatchWriter } from '../store/batch-writer';
-import { openDatabase } from '../store/database';
-import { defaultDatabasePath } from '../store/paths';
 import { resolveConfig, type CommonOptions } from './options';
+import { openStoredMap } from './stored-map';
 
 export type Correction = 'approve' | 'merge' | 'split';
 
@@ -23,15 +17,11 @@ export interface EditOptions extends CommonOptions {
 
 export function endpointsEditCommand(action: Correction, template: string | undefined, opts: EditOptions): number {
   const config = resolveConfig(opts);
-  const file = defaultDatabasePath(opts.db ?? config.store.path);
-  if (!existsSync(file)) {
-    process.stderr.write(`tapwatch: no database at ${file}\n`);
-    return 1;
-  }
+  const map = openStoredMap(opts.db, config.store.path);
+  if (!map) return 1;
   const method = opts.method?.toUpperCase();
-  const db = openDatabase(file, INVENTORY_MIGRATIONS);
   try {
-    const store = new EndpointStore(db, new BatchWriter(db, file, 1, new Counters()));
+    const store = map.store;
     const saved = store.loadTemplaterState() as TemplaterState | null;
     const templater = saved ? PathTemplater.fromState(saved, config.inventory.templating) : new PathTemplater(config.inventory.templating);
     let remaps: Remap[];
@@ -61,6 +51,6 @@ export function endpointsEditCommand(action: Correction, template: string | unde
     process.stdout.write(`${action}: ${remaps.length} template(s) retired, ${moved} stored endpoint(s) folded\n`);
     return 0;
   } finally {
-    db.close();
+    map.db.close();
   }
 }

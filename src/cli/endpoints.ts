@@ -1,17 +1,12 @@
 // `tapwatch endpoints`: the API map stored by replay/run, filtered by host and spec status, as a
 // table or JSON. `--status orphan` lists spec operations that no traffic reached within the window.
-import { existsSync } from 'node:fs';
-import { Counters } from '../core/counters';
 import { loadSpecs } from '../daemon/inventory-stage';
 import type { EndpointSnapshot } from '../inventory/classify';
-import { EndpointStore, type EndpointRow } from '../inventory/endpoint-store';
-import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
 import { toObserved } from '../inventory/observed';
 import { diffInventory } from '../inventory/openapi';
-import { BatchWriter } from '../store/batch-writer';
-import { openDatabase } from '../store/database';
-import { defaultDatabasePath } from '../store/paths';
+import type { EndpointRow } from '../inventory/endpoint-store';
 import { resolveConfig, type CommonOptions } from './options';
+import { openStoredMap } from './stored-map';
 
 export interface EndpointsOptions extends CommonOptions {
   db?: string;
@@ -45,15 +40,10 @@ export function endpointsCommand(opts: EndpointsOptions): number {
     process.stderr.write('tapwatch: --format must be table or json\n');
     return 2;
   }
-  const file = defaultDatabasePath(opts.db ?? config.store.path);
-  if (!existsSync(file)) {
-    process.stderr.write(`tapwatch: no database at ${file}: run 'tapwatch replay --db ${file} FILE' or 'tapwatch run' first\n`);
-    return 1;
-  }
-  const db = openDatabase(file, INVENTORY_MIGRATIONS);
+  const map = openStoredMap(opts.db, config.store.path);
+  if (!map) return 1;
   try {
-    const store = new EndpointStore(db, new BatchWriter(db, file, 1, new Counters()));
-    const rows = store.list({ ...(opts.host !== undefined ? { host: opts.host } : {}) });
+    const rows = map.store.list({ ...(opts.host !== undefined ? { host: opts.host } : {}) });
     if (opts.status === 'orphan') return printOrphans(rows, config.inventory.specs, config.inventory.orphanWindowSec, opts.format);
     const selected = opts.status === undefined ? rows : rows.filter((r) => r.specStatus === opts.status);
     if (opts.format === 'json') {
@@ -68,7 +58,7 @@ export function endpointsCommand(opts: EndpointsOptions): number {
     }
     return 0;
   } finally {
-    db.close();
+    map.db.close();
   }
 }
 
