@@ -6,21 +6,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { jsonLines, runCli } from '../helpers/cli';
+import { jsonLines, listEndpoints, runCli } from '../helpers/cli';
 import { SHARED_DATA, TRACES, hasShared } from '../helpers/paths';
 import { validateOpenApi } from '../helpers/openapi-validator';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inventory-'));
 const trace = path.join(TRACES, 'docker-http-upgrade.pcap');
 const dockerSpec = path.join(SHARED_DATA, 'openapi/docker-engine-v1.41/v1.41.yaml');
-
-interface Row {
-  host: string;
-  method: string;
-  template: string;
-  calls: number;
-  specStatus: string;
-}
 
 /** `/v1.41/containers/{id:hex}/wait` matches `/v1.41/containers/cc4f.../wait`. */
 function templateMatches(template: string, p: string): boolean {
@@ -34,11 +26,6 @@ function config(name: string, specs: string[]): string {
   return file;
 }
 
-function endpoints(db: string, ...extra: string[]): Row[] {
-  const run = runCli(['endpoints', '--db', db, '--format', 'json', ...extra]);
-  if (run.code !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as Row[];
-}
 
 t.test('replay → SQLite → endpoints, classified against the Docker spec', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
   const db = path.join(tmp, 'docker.db');
@@ -47,7 +34,7 @@ t.test('replay → SQLite → endpoints, classified against the Docker spec', { 
   t.equal(first.code, 0, first.stderr);
   const records = jsonLines(first.stdout);
   const requests = records.filter((r) => r['type'] === 'http' && r['method']).map((r) => ({ method: String(r['method']), path: String(r['uri']).split('?')[0] ?? '' }));
-  const rows = endpoints(db);
+  const rows = listEndpoints(db);
   t.ok(requests.length > 0);
   for (const req of requests) {
     const hits = rows.filter((r) => r.method === req.method && templateMatches(r.template, req.path));
@@ -62,7 +49,7 @@ t.test('replay → SQLite → endpoints, classified against the Docker spec', { 
   const second = runCli(['replay', '--format', 'jsonl', '--config', cfg, '--db', db, trace]);
   t.equal(second.code, 0, second.stderr);
   t.equal(jsonLines(second.stdout).filter((r) => r['type'] === 'inventory').length, 0, 'known endpoints are not new again');
-  const again = endpoints(db);
+  const again = listEndpoints(db);
   t.same(again.map((r) => r.calls), rows.map((r) => r.calls * 2), 'the map grows across replays');
 
   const orphans = runCli(['endpoints', '--db', db, '--config', cfg, '--status', 'orphan', '--format', 'json']);
@@ -80,12 +67,12 @@ t.test('an endpoint missing from the spec is shadow; without specs the status is
   const db = path.join(tmp, 'shadow.db');
   t.equal(runCli(['replay', '--config', config('trimmed', [trimmed]), '--db', db, trace]).code, 0);
   t.same(
-    endpoints(db, '--status', 'shadow').map((r) => `${r.method} ${r.template}`),
+    listEndpoints(db, '--status', 'shadow').map((r) => `${r.method} ${r.template}`),
     ['HEAD /_ping'],
   );
   const plain = path.join(tmp, 'plain.db');
   t.equal(runCli(['replay', '--db', plain, trace]).code, 0);
-  t.ok(endpoints(plain).every((r) => r.specStatus === 'unknown'));
+  t.ok(listEndpoints(plain).every((r) => r.specStatus === 'unknown'));
 });
 
 t.test('bad database paths and missing databases give clear errors', async (t) => {
@@ -111,7 +98,7 @@ t.test('openapi export: valid OpenAPI 3.1, and as the spec it documents everythi
   t.ok(verdict.valid, JSON.stringify(verdict.errors ?? null).slice(0, 500));
   const roundTrip = path.join(tmp, 'round-trip.db');
   t.equal(runCli(['replay', '--config', config('exported', [exported]), '--db', roundTrip, trace]).code, 0);
-  const rows = endpoints(roundTrip);
+  const rows = listEndpoints(roundTrip);
   t.ok(rows.length > 0);
   t.same(rows.filter((r) => r.specStatus !== 'documented').map((r) => `${r.specStatus} ${r.method} ${r.template}`), [], 'no shadow or drift against its own export');
   const yaml = runCli(['openapi', 'export', '--db', db, '--format', 'yaml']);
@@ -123,13 +110,13 @@ t.test('human corrections: merge folds stored endpoints and wins on later traffi
   const first = runCli(['replay', '--format', 'jsonl', '--db', db, trace]);
   t.equal(first.code, 0, first.stderr);
   const server = '192.168.122.87:2375';
-  const before = endpoints(db);
+  const before = listEndpoints(db);
   const actions = before.filter((r) => r.method === 'POST' && /^\/v1\.41\/containers\/\{[^}]+\}\/\w+$/.test(r.template));
   t.ok(actions.length >= 2, `${actions.length} per-action container endpoints before the merge`);
   const merged = '/v1.41/containers/{id}/{action}';
   const merge = runCli(['endpoints', 'merge', '--db', db, '--host', server, '--method', 'POST', merged]);
   t.equal(merge.code, 0, merge.stderr);
-  const after = endpoints(db);
+  const after = listEndpoints(db);
   const row = after.find((r) => r.template === merged);
   t.equal(row?.calls, actions.reduce((n, r) => n + r.calls, 0), 'stored calls folded into the merged endpoint');
   t.equal(after.length, before.length - actions.length + 1);
@@ -140,7 +127,7 @@ t.test('human corrections: merge folds stored endpoints and wins on later traffi
   const split = runCli(['endpoints', 'split', '--db', db, '--host', server, '--method', 'POST', '--path', waitPath]);
   t.equal(split.code, 0, split.stderr);
   t.equal(runCli(['replay', '--db', db, trace]).code, 0);
-  const final = endpoints(db);
+  const final = listEndpoints(db);
   t.equal(final.find((r) => r.template === waitPath)?.calls, 1, 'the pinned path has its own endpoint');
   t.equal(final.find((r) => r.template === merged)?.calls, (row?.calls ?? 0) * 2 - 1, 'the rest still lands on the merged endpoint');
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { runCli } from '../helpers/cli';
+import { listEndpoints, runCli, type EndpointJson } from '../helpers/cli';
 import { hasShared } from '../helpers/paths';
 import { writeHttpPcap, type HttpExchange } from '../helpers/pcap-writer';
 import { loadSpecFile, parseSpecText } from '../../src/inventory/openapi';
@@ -20,13 +20,7 @@ const CLIENT = '10.9.0.2';
 const SERVER = '10.9.0.1';
 const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyQGV4YW1wbGUuY29tIiwiaWF0IjoxNzAwMDAwMDAwfQ.c2lnbmF0dXJlLW5vdC1jaGVja2Vk';
 
-interface Row {
-  host: string;
-  method: string;
-  template: string;
-  calls: number;
-  specStatus: string;
-}
+type Row = EndpointJson;
 
 interface Call {
   host: string;
@@ -96,9 +90,7 @@ function runScenario(t: Test, sc: Scenario): void {
   const db = path.join(tmp, `${sc.name}.db`);
   const replay = runCli(['replay', '--config', cfg, '--db', db, pcap]);
   t.equal(replay.code, 0, replay.stderr);
-  const list = runCli(['endpoints', '--db', db, '--format', 'json']);
-  t.equal(list.code, 0, list.stderr);
-  const rows = JSON.parse(list.stdout) as Row[];
+  const rows = listEndpoints(db);
   t.equal(rows.reduce((n, r) => n + r.calls, 0), all.length, `all ${all.length} requests reassembled and counted once`);
 
   for (const c of sc.invented) t.equal(rowFor(rows, c)?.specStatus, 'shadow', `invented ${c.method} ${c.uri} is shadow`);

@@ -19,3 +19,19 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .filter((l) => l.trim().length > 0)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** A row of `tapwatch endpoints --format json`. */
+export interface EndpointJson {
+  host: string;
+  method: string;
+  template: string;
+  calls: number;
+  specStatus: string;
+}
+
+/** `tapwatch endpoints --db DB --format json [extra...]`; throws with its stderr on failure. */
+export function listEndpoints(db: string, ...extra: string[]): EndpointJson[] {
+  const run = runCli(['endpoints', '--db', db, '--format', 'json', ...extra]);
+  if (run.code !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as EndpointJson[];
+}
