@@ -169,6 +169,9 @@ function paramKey(loc: string, name: string): string {
 function typeCompatible(seen: JsonType, declared: JsonType[], stringly: boolean): boolean {
   if (declared.length === 0 || declared.includes(seen)) return true;
   if (seen === 'integer' && declared.includes('number')) return true;
+  // JSON null for a declared array or object: how many clients send "none" (Go encodes nil slices
+  // and maps as null), and Swagger 2.0 cannot even declare it nullable. Null for a scalar stays drift.
+  if (seen === 'null' && (declared.includes('array') || declared.includes('object'))) return true;
   // Query, header and cookie values are strings on the wire: anything scalar fits a string.
   if (stringly && declared.includes('string') && (seen === 'integer' || seen === 'number' || seen === 'boolean')) return true;
   // A single value where an array is declared (`?tag=a`).

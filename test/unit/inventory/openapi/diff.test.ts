@@ -263,3 +263,12 @@ t.test('several APIs: each endpoint goes to its own API; apiId groups versions',
   const sep = diffInventory([ep('/a/old')], [a1, { ...a2, apiId: 'other' }], { now: 100, window: 10 });
   t.equal(sep.endpoints[0]?.status, 'documented', 'different apiId: not versions of each other');
 });
+
+t.test('drift: JSON null is fine for a declared array or object, not for a declared scalar', async (t) => {
+  const base = { host: 'shop.example.com', firstSeen: 1, lastSeen: 2, calls: 1, method: 'POST', template: '/api/items', statusCodes: { '201': 1 } };
+  const auth: ObservedEndpoint['auth'] = [{ kind: 'apiKey', in: 'header', name: 'x-api-key' }];
+  const nullArray = diffInventory([{ ...base, auth, params: [{ location: 'body', name: 'name', type: 'string' }, { location: 'body', name: 'tags', type: 'null' }] }], [DRIFT_SPEC], { now: 2, window: 10 });
+  t.same(nullArray.endpoints[0]?.drift.map((d) => d.what), [], 'null for the tags array (Go nil slice) is not drift');
+  const nullScalar = diffInventory([{ ...base, auth, params: [{ location: 'body', name: 'name', type: 'null' }] }], [DRIFT_SPEC], { now: 2, window: 10 });
+  t.same(nullScalar.endpoints[0]?.drift.map((d) => [d.kind, d.what]), [['param-type', 'body:name']], 'null for a declared string is drift');
+});
