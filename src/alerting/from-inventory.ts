@@ -1,0 +1,185 @@
+// Inventory events → Findings (issue 5 part 4). The inventory reports endpoints and exposures, not
+// actors, so these findings carry no identity or client: they dedupe per endpoint, are not bound by
+// the per-identity rate, and the playbook can only recommend observing. The client and server of
+// the transaction that surfaced the event go into the evidence when the caller knows them.
+//
+// What the event does not carry (the caller passes it as `InventoryEventContext`):
+// - spec status (shadow / zombie / drift): the inventory classifies endpoints at flush time, after
+//   `new-endpoint` was emitted; pass the status, drift items and zombie reason from `diffInventory`
+//   (or the stored row's `specStatus`) when known. Without a status a new endpoint is not a finding.
+// - client / server / status code of the transaction, for the evidence.
+import type { DriftItem } from '../inventory/openapi/types';
+import type { InventoryEvent } from '../inventory/types';
+import type { EndpointRef, EvidenceItem, ExplanationFactor, Finding } from './types';
+
+export const INVENTORY_DETECTORS = {
+  shadow: 'inventory.shadow-endpoint',
+  zombie: 'inventory.zombie-endpoint',
+  sensitive: 'inventory.sensitive-data',
+  drift: 'inventory.spec-drift',
+} as const;
+
+export interface InventoryEventContext {
+  /** The endpoint's status against the specs: documented, shadow, zombie, drift, unknown. */
+  readonly specStatus?: string;
+  /** Zombie: removed from the newest spec version, or still there but deprecated. */
+  readonly zombie?: { readonly reason: 'deprecated' | 'removed'; readonly lastVersion?: string; readonly removedIn?: string };
+  /** Drift (and a deprecated zombie's) differences from the spec operation. */
+  readonly drift?: readonly DriftItem[];
+  /** Client IP and server `ip:port` of the transaction that produced the event. */
+  readonly client?: string;
+  readonly server?: string;
+  readonly status?: number;
+  /** Sensitive kinds already seen on this endpoint (raise the severity of shadow/zombie/drift). */
+  readonly sensitiveKinds?: readonly string[];
+}
+
+/**
+ * Scores per sensitive kind: how bad it is for an endpoint to return it. The policy raises the
+ * severity once more for the kinds in `alerting.sensitiveKinds`, so a card number in a response is
+ * high (0.6 → medium, raised) and an email is low.
+ */
+const KIND_SCORES: Readonly<Record<string, number>> = {
+  card: 0.6,
+  ssn: 0.6,
+  'national-id': 0.6,
+  iban: 0.55,
+  secret: 0.6,
+  'credential-field': 0.55,
+  'sensitive-field': 0.45,
+  jwt: 0.3,
+  email: 0.35,
+  phone: 0.35,
+  'private-ip': 0.25,
+};
+const UNKNOWN_KIND_SCORE = 0.4;
+/** An exposure on an endpoint no spec documents (or one it removed) is worse. */
+const UNDOCUMENTED_EXPOSURE_BONUS = 0.15;
+
+/** Drift items scored by kind: auth missing where the spec requires it is the worst. */
+const DRIFT_SCORES: Readonly<Record<string, number>> = { auth: 0.8, param: 0.5, 'param-type': 0.4, status: 0.3 };
+/** Drift of a kind not listed above, or drift reported without its items. */
+const DEFAULT_DRIFT_SCORE = 0.4;
+const SHADOW_SCORE = 0.6;
+const ZOMBIE_REMOVED_SCORE = 0.8;
+const ZOMBIE_DEPRECATED_SCORE = 0.6;
+/** Drift items listed in the explanation. */
+const MAX_DRIFT_FACTORS = 10;
+
+export function findingsFromInventoryEvent(event: InventoryEvent, ctx: InventoryEventContext = {}): Finding[] {
+  const endpoint: EndpointRef = { host: event.host, method: event.method, template: event.template };
+  if (event.event === 'new-endpoint') return findingsForSpecStatus(endpoint, event.ts, ctx);
+  return [sensitiveDataFinding(event, endpoint, ctx)];
+}
+
+/** A finding for an endpoint that is shadow, zombie or drifting; none for documented or unknown. */
+export function findingsForSpecStatus(endpoint: EndpointRef, ts: number, ctx: InventoryEventContext): Finding[] {
+  const where = `${endpoint.method} ${endpoint.host}${endpoint.template}`;
+  const base = {
+    ts,
+    endpoint,
+    ...(ctx.sensitiveKinds?.length ? { sensitiveKinds: ctx.sensitiveKinds } : {}),
+  };
+  const kindsFactor: ExplanationFactor[] = ctx.sensitiveKinds?.length ? [{ name: 'sensitiveKinds', value: ctx.sensitiveKinds.join(',') }] : [];
+  switch (ctx.specStatus) {
+    case 'shadow':
+      return [
+        {
+          ...base,
+          detector: INVENTORY_DETECTORS.shadow,
+          score: SHADOW_SCORE,
+          explanation: {
+            summary: `${where} serves traffic but no configured OpenAPI spec documents it.`,
+            factors: [{ name: 'specStatus', value: 'shadow', baseline: 'documented' }, ...kindsFactor],
+          },
+          evidence: [evidenceOf(endpoint, ts, ctx, 'first call of an undocumented endpoint')],
+        },
+      ];
+    case 'zombie': {
+      const removed = ctx.zombie?.reason === 'removed';
+      const version = removed ? ctx.zombie?.removedIn : ctx.zombie?.lastVersion;
+      const summary = removed
+        ? `${where} still serves traffic although the spec removed it${version ? ` in version ${version}` : ''}.`
+        : `${where} still serves traffic although the spec deprecates it${version ? ` (version ${version})` : ''}.`;
+      return [
+        {
+          ...base,
+          detector: INVENTORY_DETECTORS.zombie,
+          score: removed ? ZOMBIE_REMOVED_SCORE : ZOMBIE_DEPRECATED_SCORE,
+          explanation: {
+            summary,
+            factors: [
+              { name: 'specStatus', value: 'zombie', baseline: 'documented' },
+              { name: 'zombieReason', value: ctx.zombie?.reason ?? 'unknown' },
+              ...(version ? [{ name: removed ? 'removedIn' : 'lastVersion', value: version }] : []),
+              ...kindsFactor,
+            ],
+          },
+          evidence: [evidenceOf(endpoint, ts, ctx, `call of a ${removed ? 'removed' : 'deprecated'} endpoint`)],
+        },
+      ];
+    }
+    case 'drift': {
+      const items = ctx.drift ?? [];
+      const score = Math.max(0, ...items.map((d) => DRIFT_SCORES[d.kind] ?? DEFAULT_DRIFT_SCORE)) || DEFAULT_DRIFT_SCORE;
+      const shown = items.slice(0, MAX_DRIFT_FACTORS);
+      return [
+        {
+          ...base,
+          detector: INVENTORY_DETECTORS.drift,
+          score,
+          explanation: {
+            summary: items.length
+              ? `${where} differs from its spec: ${shown.map((d) => d.what).join(', ')}${items.length > shown.length ? ` and ${items.length - shown.length} more` : ''}.`
+              : `${where} differs from its spec operation.`,
+            factors: [
+              { name: 'specStatus', value: 'drift', baseline: 'documented' },
+              ...shown.map((d) => ({ name: `drift.${d.kind}`, value: d.what, baseline: d.detail })),
+              ...kindsFactor,
+            ],
+          },
+          evidence: [evidenceOf(endpoint, ts, ctx, items[0] ? `drift ${items[0].what}` : 'drift from the spec')],
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function sensitiveDataFinding(event: InventoryEvent, endpoint: EndpointRef, ctx: InventoryEventContext): Finding {
+  const kind = event.kind ?? 'unknown';
+  const undocumented = ctx.specStatus === 'shadow' || ctx.specStatus === 'zombie';
+  const score = Math.min(1, (KIND_SCORES[kind] ?? UNKNOWN_KIND_SCORE) + (undocumented ? UNDOCUMENTED_EXPOSURE_BONUS : 0));
+  const field = `${event.location ?? 'response'} field ${event.field ?? '?'}`;
+  const kinds = new Set([kind, ...(ctx.sensitiveKinds ?? [])]);
+  return {
+    detector: INVENTORY_DETECTORS.sensitive,
+    ts: event.ts,
+    score,
+    endpoint,
+    sensitiveKinds: [...kinds],
+    explanation: {
+      summary: `${endpoint.method} ${endpoint.host}${endpoint.template} returns ${kind} data in its ${field}${undocumented ? ` and is ${ctx.specStatus} (not in the current spec)` : ''}.`,
+      factors: [
+        { name: 'kind', value: kind },
+        { name: 'location', value: event.location ?? 'response' },
+        { name: 'field', value: event.field ?? '?' },
+        ...(ctx.specStatus ? [{ name: 'specStatus', value: ctx.specStatus }] : []),
+      ],
+    },
+    evidence: [evidenceOf(endpoint, event.ts, ctx, `${kind} in ${field}`)],
+  };
+}
+
+function evidenceOf(endpoint: EndpointRef, ts: number, ctx: InventoryEventContext, note: string): EvidenceItem {
+  return {
+    ts,
+    client: ctx.client ?? '',
+    server: ctx.server ?? endpoint.host,
+    method: endpoint.method,
+    target: endpoint.template,
+    ...(ctx.status !== undefined ? { status: ctx.status } : {}),
+    note,
+  };
+}

@@ -1,0 +1,109 @@
+// Suppression rules and their matching. A rule names any of detector, identity, client (IP/CIDR)
+// and endpoint; fields left out match anything. Expiry is compared with the finding's packet time,
+// so a replay applies a rule exactly as the live sensor did.
+import { parseAddress, parseRange, rangeContains, type AddressRange } from './address-match';
+import type { SuppressionRuleConfig } from './config';
+import type { Finding } from './types';
+
+export type SuppressionSource = 'config' | 'feedback';
+
+export interface SuppressionRule {
+  readonly detector?: string;
+  readonly identity?: string;
+  /** IP or CIDR (IPv4 or IPv6). */
+  readonly client?: string;
+  readonly host?: string;
+  readonly method?: string;
+  readonly template?: string;
+  readonly reason: string;
+  /** Seconds since the epoch; absent = never expires. */
+  readonly expiresAt?: number;
+}
+
+export interface Suppression extends SuppressionRule {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly source: SuppressionSource;
+  /** The alert whose false-positive verdict created it. */
+  readonly alertId?: string;
+}
+
+/** Where stored suppressions come from (the alert store implements it). */
+export interface SuppressionProvider {
+  listSuppressions(now: number): Suppression[];
+}
+
+/** Config rules get stable ids from their position, so logs can name the rule that matched. */
+export function suppressionsFromConfig(rules: readonly SuppressionRuleConfig[]): Suppression[] {
+  return rules.map((r, i) => ({
+    id: `config:${i}`,
+    createdAt: 0,
+    source: 'config' as const,
+    reason: r.reason,
+    ...(r.detector !== undefined ? { detector: r.detector } : {}),
+    ...(r.identity !== undefined ? { identity: r.identity } : {}),
+    ...(r.client !== undefined ? { client: r.client } : {}),
+    ...(r.host !== undefined ? { host: r.host } : {}),
+    ...(r.method !== undefined ? { method: r.method } : {}),
+    ...(r.template !== undefined ? { template: r.template } : {}),
+    ...(r.expires !== undefined ? { expiresAt: Date.parse(r.expires) / 1000 } : {}),
+  }));
+}
+
+interface Compiled {
+  readonly rule: Suppression;
+  readonly range: AddressRange | null;
+  /** Set when the detector field ends in `*`. */
+  readonly detectorPrefix: string | null;
+}
+
+export class SuppressionMatcher {
+  private compiled: Compiled[] = [];
+
+  constructor(rules: readonly Suppression[] = []) {
+    this.replace(rules);
+  }
+
+  get size(): number {
+    return this.compiled.length;
+  }
+
+  replace(rules: readonly Suppression[]): void {
+    this.compiled = rules.map(compile);
+  }
+
+  add(rule: Suppression): void {
+    this.compiled.push(compile(rule));
+  }
+
+  /** The first rule that matches the finding at its packet time, or null. */
+  match(f: Finding): Suppression | null {
+    let client: Uint8Array | null | undefined;
+    for (const c of this.compiled) {
+      const r = c.rule;
+      if (r.expiresAt !== undefined && f.ts >= r.expiresAt) continue;
+      if (r.detector !== undefined) {
+        if (c.detectorPrefix !== null ? !f.detector.startsWith(c.detectorPrefix) : f.detector !== r.detector) continue;
+      }
+      if (r.identity !== undefined && f.identity !== r.identity) continue;
+      if (r.host !== undefined && f.endpoint?.host.toLowerCase() !== r.host.toLowerCase()) continue;
+      if (r.method !== undefined && f.endpoint?.method.toUpperCase() !== r.method.toUpperCase()) continue;
+      if (r.template !== undefined && f.endpoint?.template !== r.template) continue;
+      if (r.client !== undefined) {
+        if (c.range === null || f.client === undefined) continue;
+        if (client === undefined) client = parseAddress(f.client);
+        if (client === null || !rangeContains(c.range, client)) continue;
+      }
+      return r;
+    }
+    return null;
+  }
+}
+
+function compile(rule: Suppression): Compiled {
+  return {
+    rule,
+    range: rule.client !== undefined ? parseRange(rule.client) : null,
+    detectorPrefix: rule.detector?.endsWith('*') ? rule.detector.slice(0, -1) : null,
+  };
+}
