@@ -212,7 +212,7 @@ export function sampleAlert(overrides: Partial<Alert> = {}): Alert {
     identity: 'ip:203.0.113.7',
     client: '203.0.113.7',
     endpoint: { host: 'api.example.com', method: 'POST', template: '/v1/login' },
-    firstSeen: 1714566896.25,
+    firstSeen: 1714566836.25,
     lastSeen: 1714566896.000789,
     count: 12,
     explanation: {

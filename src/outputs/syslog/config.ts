@@ -1,0 +1,159 @@
+// Config of one syslog destination and the factory that turns it into a Transport. The integrator
+// puts `syslogDestinationSchema` in the outputs section (e.g. `syslog: z.array(...).default([])`).
+// Defaults that depend on the protocol (port, framing, message cap) are filled in by the schema,
+// so the parsed config always says what will be used.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Counters } from '../../core/counters';
+import { DEFAULT_APP_NAME, DEFAULT_SD_ID, formatRfc5424, SD_ID_PATTERN } from '../formats/rfc5424';
+import { FACILITIES, FACILITY_NAMES } from '../formats/syslog-fields';
+import type { Transport } from '../types';
+import { createTcpTransport } from './transport-tcp';
+import { createTlsTransport, type TlsMaterial } from './transport-tls';
+import { UdpTransport } from './transport-udp';
+import { createUnixTransport } from './transport-unix';
+
+const port = z.number().int().min(1).max(65535);
+
+export const syslogTlsSchema = z
+  .object({
+    /** PEM file of the CA(s) that sign the collector's certificate; empty = the system's CAs. */
+    ca: z.string().default(''),
+    /** PEM client certificate for mutual TLS; empty = none. Needs `key`. */
+    cert: z.string().default(''),
+    /** PEM private key of the client certificate. */
+    key: z.string().default(''),
+    /** Name the collector's certificate must carry (and SNI); empty = the host. */
+    servername: z.string().default(''),
+    /** Refuse collectors whose certificate does not verify; turn off only to debug. */
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict()
+  .refine((t) => (t.cert === '') === (t.key === ''), { message: 'tls.cert and tls.key go together' });
+
+export const syslogReconnectSchema = z
+  .object({
+    /** First delay after a failed connection; doubles per failure, with jitter. */
+    initialMs: z.number().int().min(1).default(500),
+    /** Longest delay between connection attempts. */
+    maxMs: z.number().int().min(1).default(30_000),
+  })
+  .strict()
+  .refine((r) => r.maxMs >= r.initialMs, { message: 'reconnect.maxMs must be at least reconnect.initialMs' });
+
+export const syslogFilterSchema = z
+  .object({
+    /** Alerts below this severity are not sent here. */
+    minSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('info'),
+    /** Only alerts of these types (detector names); empty = all. */
+    detectors: z.array(z.string().min(1)).default([]),
+    /** Only alerts about these API hosts; empty = all. */
+    hosts: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+/** The destination as written, before protocol-dependent defaults are filled in. */
+export const syslogDestinationObject = z
+  .object({
+    /** Names the destination in counters (`outputs.syslog.<name>.*`) and logs. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)'),
+    /** udp (RFC 5426), tcp (RFC 6587), tls (RFC 5425) or a local unix stream socket. */
+    protocol: z.enum(['udp', 'tcp', 'tls', 'unix']).default('udp'),
+    /** Collector host name or address (udp, tcp, tls). */
+    host: z.string().min(1).default('127.0.0.1'),
+    /** Collector port; default 514 for udp and tcp, 6514 for tls. */
+    port: port.optional(),
+    /** Unix stream socket path (protocol unix); a datagram socket such as /dev/log is refused by the OS. */
+    path: z.string().default(''),
+    /** Stream framing: octet-counting (`LEN SP MSG`) or lf; default octet-counting, lf for unix. */
+    framing: z.enum(['octet-counting', 'lf']).optional(),
+    /** Message body after the structured data: the alert as JSON, or ArcSight CEF. */
+    format: z.enum(['json', 'cef']).default('json'),
+    /** Syslog facility; PRI = facility × 8 + severity. */
+    facility: z.enum(FACILITY_NAMES).default('local0'),
+    /** APP-NAME header field (at most 48 printable ASCII characters are kept). */
+    appName: z.string().min(1).default(DEFAULT_APP_NAME),
+    /** Structured-data id; 32473 is the documentation enterprise number, put your own PEN here. */
+    sdId: z.string().regex(SD_ID_PATTERN, 'an SD-ID: 1–32 printable ASCII, no =, space, ] or "').default(DEFAULT_SD_ID),
+    /** HOSTNAME header field; empty = the sensor name in the alert. */
+    hostname: z.string().default(''),
+    /** Longest message in bytes (cut on a character boundary, counted); default 2048 udp, 8192 streams. */
+    maxMessageBytes: z.number().int().min(480).max(65000).optional(),
+    /** Alerts handed to one send (framed into one write on streams). */
+    maxBatch: z.number().int().min(1).max(10_000).default(100),
+    /** Time allowed for a connection (and TLS handshake) before it counts as failed. */
+    connectTimeoutMs: z.number().int().min(1).default(5000),
+    tls: syslogTlsSchema.default(syslogTlsSchema.parse({})),
+    reconnect: syslogReconnectSchema.default(syslogReconnectSchema.parse({})),
+    filter: syslogFilterSchema.default(syslogFilterSchema.parse({})),
+  })
+  .strict();
+
+export const syslogDestinationSchema = syslogDestinationObject
+  .superRefine((d, ctx) => {
+    if (d.protocol === 'unix' && d.path === '') ctx.addIssue({ code: 'custom', path: ['path'], message: 'protocol unix needs a socket path' });
+    if (d.protocol !== 'tls' && (d.tls.ca !== '' || d.tls.cert !== '')) {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: `tls options are only used with protocol tls, not ${d.protocol}` });
+    }
+  })
+  .transform((d) => ({
+    ...d,
+    port: d.port ?? (d.protocol === 'tls' ? 6514 : 514),
+    framing: d.framing ?? (d.protocol === 'unix' ? ('lf' as const) : ('octet-counting' as const)),
+    maxMessageBytes: d.maxMessageBytes ?? (d.protocol === 'udp' ? 2048 : 8192),
+  }));
+
+export type SyslogDestinationInput = z.input<typeof syslogDestinationSchema>;
+export type SyslogDestinationConfig = z.output<typeof syslogDestinationSchema>;
+
+/** A PEM file named in config that cannot be read: says which option and which file. */
+export class SyslogConfigError extends Error {
+  override readonly name = 'SyslogConfigError';
+}
+
+function readPem(option: string, file: string): Buffer | undefined {
+  if (file === '') return undefined;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new SyslogConfigError(`syslog ${option} ${file}: ${(err as Error).message}`);
+  }
+}
+
+export function createSyslogTransport(config: SyslogDestinationConfig, counters: Counters): Transport {
+  const facility = FACILITIES[config.facility];
+  const format = (alert: Parameters<typeof formatRfc5424>[0]): string =>
+    formatRfc5424(alert, {
+      facility,
+      appName: config.appName,
+      sdId: config.sdId,
+      body: config.format,
+      ...(config.hostname ? { hostname: config.hostname } : {}),
+    });
+  const common = {
+    name: config.name,
+    maxMessageBytes: config.maxMessageBytes,
+    maxBatch: config.maxBatch,
+    format,
+    counters,
+  };
+  const stream = { ...common, framing: config.framing, connectTimeoutMs: config.connectTimeoutMs, reconnect: config.reconnect };
+  switch (config.protocol) {
+    case 'udp':
+      return new UdpTransport({ ...common, host: config.host, port: config.port });
+    case 'tcp':
+      return createTcpTransport({ ...stream, host: config.host, port: config.port });
+    case 'tls': {
+      const material: TlsMaterial = {
+        ca: readPem('tls.ca', config.tls.ca),
+        cert: readPem('tls.cert', config.tls.cert),
+        key: readPem('tls.key', config.tls.key),
+        rejectUnauthorized: config.tls.rejectUnauthorized,
+        ...(config.tls.servername ? { servername: config.tls.servername } : {}),
+      };
+      return createTlsTransport({ ...stream, host: config.host, port: config.port, tls: material });
+    }
+    case 'unix':
+      return createUnixTransport({ ...stream, path: config.path });
+  }
+}
