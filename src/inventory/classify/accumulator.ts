@@ -124,8 +124,11 @@ export interface EndpointSnapshot {
   readonly clientsOverflow: number;
 }
 
-function bump<K extends string>(rec: Partial<Record<K, number>>, k: K, by = 1): void {
-  rec[k] = (rec[k] ?? 0) + by;
+/** Adds `by` to `rec[k]` and returns the new count (1 on a first sighting of a unit bump). */
+function bump<K extends string>(rec: Partial<Record<K, number>>, k: K, by = 1): number {
+  const n = (rec[k] ?? 0) + by;
+  rec[k] = n;
+  return n;
 }
 
 function bumpBounded(rec: Record<string, number>, k: string, max: number): boolean {
@@ -133,6 +136,9 @@ function bumpBounded(rec: Record<string, number>, k: string, max: number): boole
   rec[k] = (rec[k] ?? 0) + 1;
   return true;
 }
+
+type ParamIndex = Record<ParamLocation, Map<string, ParamStats>>;
+const newParamIndex = (): ParamIndex => ({ query: new Map(), body: new Map(), header: new Map(), cookie: new Map() });
 
 export function statusClass(status: number | null): string {
   return status === null ? 'none' : `${Math.floor(status / 100)}xx`;
@@ -147,7 +153,9 @@ function mediaType(ct: string | null | undefined): string | null {
 /** Accumulates `TransactionClassification`s of one endpoint. */
 export class EndpointLearner {
   private readonly opts: EndpointLearnerOptions;
-  private readonly params = new Map<string, ParamStats>();
+  /** Parameters in first-seen order; `paramIndex` finds one by group (direction, status class, location) then name. */
+  private readonly params: ParamStats[] = [];
+  private readonly paramIndex: Record<Direction, Map<string, ParamIndex>> = { request: new Map(), response: new Map() };
   private readonly piiFields = new Map<string, PiiFieldStats>();
   private readonly piiTotals: Partial<Record<PiiKind, number>> = {};
   private readonly clientSet = new Set<string>();
@@ -171,6 +179,8 @@ export class EndpointLearner {
   private paramsDropped = 0;
   private piiDropped = 0;
   private clientsOverflow = 0;
+  /** First sightings so far (parameter, type of a parameter, sensitive field, status code, auth kind, content type). */
+  private novelties = 0;
 
   constructor(
     opts: Partial<EndpointLearnerOptions> = {},
@@ -180,7 +190,12 @@ export class EndpointLearner {
   }
 
   get paramCount(): number {
-    return this.params.size;
+    return this.params.length;
+  }
+
+  /** Grows each time a call shows something not seen before; a stable endpoint stops growing it. */
+  get noveltyCount(): number {
+    return this.novelties;
   }
 
   observe(c: TransactionClassification, meta: ObservationMeta): LearnEvent[] {
@@ -201,23 +216,25 @@ export class EndpointLearner {
     // request
     this.requests++;
     const rct = mediaType(meta.reqContentType);
-    if (rct) bumpBounded(this.reqCt, rct, this.opts.maxContentTypes);
+    if (rct && this.reqCt[rct] === undefined && bumpBounded(this.reqCt, rct, this.opts.maxContentTypes)) this.novelties++;
+    else if (rct) bumpBounded(this.reqCt, rct, this.opts.maxContentTypes);
     this.addParams('request', null, c.request.params, ts, events);
     this.addPii('request', c.request.pii, ts, events);
     // auth
-    for (const k of c.auth.kinds) bump(this.auth, k);
+    for (const k of c.auth.kinds) if (bump(this.auth, k) === 1) this.novelties++;
     if (c.auth.jwtAlg) bumpBounded(this.jwtAlgs, c.auth.jwtAlg, this.opts.maxAuthNames);
     for (const n of c.auth.apiKeyHeaders) bumpBounded(this.apiKeyNames, `header:${n}`, this.opts.maxAuthNames);
     for (const n of c.auth.apiKeyQuery) bumpBounded(this.apiKeyNames, `query:${n}`, this.opts.maxAuthNames);
     for (const n of c.auth.sessionCookies) bumpBounded(this.sessionCookies, n, this.opts.maxAuthNames);
     if (c.auth.unauthenticatedSuccess) this.unauthSuccess++;
     // response
-    if (meta.status !== null) bump(this.statusCodes, String(meta.status));
+    if (meta.status !== null && bump(this.statusCodes, String(meta.status)) === 1) this.novelties++;
     const resp = c.response;
     if (resp) {
       this.responses++;
       const pct = mediaType(meta.respContentType);
-      if (pct) bumpBounded(this.respCt, pct, this.opts.maxContentTypes);
+      if (pct && this.respCt[pct] === undefined && bumpBounded(this.respCt, pct, this.opts.maxContentTypes)) this.novelties++;
+      else if (pct) bumpBounded(this.respCt, pct, this.opts.maxContentTypes);
       if (meta.respBodyLen !== undefined) {
         this.bytes.count++;
         this.bytes.sum += meta.respBodyLen;
@@ -247,22 +264,31 @@ export class EndpointLearner {
     ts: number,
     events: LearnEvent[],
   ): void {
+    if (params.length === 0) return;
+    const byClass = this.paramIndex[direction];
+    let index = byClass.get(cls ?? '');
+    if (index === undefined) {
+      index = newParamIndex();
+      byClass.set(cls ?? '', index);
+    }
     for (const p of params) {
-      const key = `${direction}\u0000${cls ?? ''}\u0000${p.location}\u0000${p.name}`;
-      let s = this.params.get(key);
+      const byName = index[p.location];
+      let s = byName.get(p.name);
       if (!s) {
-        if (this.params.size >= this.opts.maxParams) {
+        if (this.params.length >= this.opts.maxParams) {
           this.paramsDropped++;
           this.counters?.inc('inventory.classify.params_overflow');
           continue;
         }
         s = { direction, location: p.location, name: p.name, statusClass: cls, present: 0, types: {}, formats: {}, firstSeen: ts, lastSeen: ts };
-        this.params.set(key, s);
+        this.params.push(s);
+        byName.set(p.name, s);
+        this.novelties++;
         events.push({ type: 'new-param', direction, location: p.location, name: p.name });
       }
       s.present++;
       s.lastSeen = ts;
-      for (const t of p.types) bump(s.types, t);
+      for (const t of p.types) if (bump(s.types, t) === 1) this.novelties++;
       for (const f of p.formats) bump(s.formats, f);
     }
   }
@@ -280,6 +306,7 @@ export class EndpointLearner {
         }
         s = { direction, location: p.location, field: p.field, kind: p.kind, count: 0, messages: 0, firstSeen: ts, lastSeen: ts };
         this.piiFields.set(key, s);
+        this.novelties++;
         events.push({ type: 'new-pii', direction, location: p.location, name: p.field, kind: p.kind });
       }
       s.count += p.count;
@@ -295,7 +322,7 @@ export class EndpointLearner {
 
   snapshot(): EndpointSnapshot {
     const params: ParamSnapshot[] = [];
-    for (const s of this.params.values()) {
+    for (const s of this.params) {
       const of = s.direction === 'request' ? this.requests : (this.respBodies[s.statusClass ?? ''] ?? 0);
       let type: ValueType = 'string';
       let best = -1;

@@ -43,6 +43,51 @@ function isDelim(c: number): boolean {
   return isWs(c) || c === 44 || c === 59 || c === 58 || c === 125 || c === 93 || c === 123 || c === 91 || c === 34;
 }
 
+// Child paths are interned: the same `items[].sku` string object comes back for every element and
+// every body, so the consumers' Map lookups hash it once instead of flattening a fresh concatenation
+// per value. Bounded: the table is emptied when it holds `MAX_INTERNED` paths.
+const MAX_INTERNED = 16384;
+const childPaths = new Map<string, Map<string, string>>();
+const elementPaths = new Map<string, string>();
+let interned = 0;
+
+function resetInterned(): void {
+  childPaths.clear();
+  elementPaths.clear();
+  interned = 0;
+}
+
+function childPath(path: string, key: string): string {
+  let children = childPaths.get(path);
+  if (children === undefined) {
+    if (interned >= MAX_INTERNED) resetInterned();
+    children = new Map();
+    childPaths.set(path, children);
+  }
+  let child = children.get(key);
+  if (child === undefined) {
+    if (interned >= MAX_INTERNED) {
+      resetInterned();
+      return path === '' ? key : `${path}.${key}`;
+    }
+    child = path === '' ? key : `${path}.${key}`;
+    children.set(key, child);
+    interned++;
+  }
+  return child;
+}
+
+function elementPath(path: string): string {
+  let child = elementPaths.get(path);
+  if (child === undefined) {
+    if (interned >= MAX_INTERNED) resetInterned();
+    child = `${path}[]`;
+    elementPaths.set(path, child);
+    interned++;
+  }
+  return child;
+}
+
 class Walker {
   pos = 0;
   nodes = 0;
@@ -217,7 +262,7 @@ class Walker {
       this.ws();
       if (this.pos < t.length && t.charCodeAt(this.pos) === 58) {
         this.pos++;
-        const child = path === '' ? key : `${path}.${key}`;
+        const child = childPath(path, key);
         if (this.stopped) {
           this.ws();
           if (this.pos < t.length) this.skip();
@@ -235,7 +280,7 @@ class Walker {
   private array(path: string, depth: number): void {
     const t = this.t;
     this.pos++;
-    const child = `${path}[]`;
+    const child = elementPath(path);
     let n = 0;
     let complete = false;
     while (true) {

@@ -90,21 +90,24 @@ interface FieldAcc {
 
 /** Collects the distinct parameters of one message, bounded. */
 class ParamSet {
-  readonly fields = new Map<string, FieldAcc>();
+  // One map per location, keyed by the (interned) name: no composite key string per value.
+  private readonly byLocation: Record<ParamLocation, Map<string, FieldAcc>> = { query: new Map(), body: new Map(), header: new Map(), cookie: new Map() };
+  private size = 0;
   dropped = 0;
 
   constructor(private readonly max: number) {}
 
   add(location: ParamLocation, name: string, type: ValueType, format: ValueFormat | null): void {
-    const key = `${location}\u0000${name}`;
-    let f = this.fields.get(key);
+    const fields = this.byLocation[location];
+    let f = fields.get(name);
     if (!f) {
-      if (this.fields.size >= this.max) {
+      if (this.size >= this.max) {
         this.dropped++;
         return;
       }
       f = { location, name, types: 0, formats: [] };
-      this.fields.set(key, f);
+      fields.set(name, f);
+      this.size++;
     }
     f.types |= TYPE_BIT[type];
     if (format !== null && !f.formats.includes(format) && f.formats.length < 4) f.formats.push(format);
@@ -112,11 +115,24 @@ class ParamSet {
 
   list(): ParamObservation[] {
     const out: ParamObservation[] = [];
-    for (const f of this.fields.values()) {
-      out.push({ location: f.location, name: f.name, types: TYPE_ORDER.filter((t) => f.types & TYPE_BIT[t]), formats: f.formats });
+    for (const fields of [this.byLocation.query, this.byLocation.body, this.byLocation.header, this.byLocation.cookie]) {
+      for (const f of fields.values()) {
+        out.push({ location: f.location, name: f.name, types: typesOf(f.types), formats: f.formats });
+      }
     }
     return out;
   }
+}
+
+// Type lists by bit set, built once: most fields have one type, so this avoids a filter per field.
+const TYPE_LISTS: ValueType[][] = [];
+function typesOf(bits: number): ValueType[] {
+  let list = TYPE_LISTS[bits];
+  if (list === undefined) {
+    list = TYPE_ORDER.filter((t) => bits & TYPE_BIT[t]);
+    TYPE_LISTS[bits] = list;
+  }
+  return list;
 }
 
 function safeDecode(s: string): string {

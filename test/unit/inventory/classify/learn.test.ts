@@ -196,3 +196,18 @@ t.test('classifyTransaction', async (t) => {
   const noResp = classifyTransaction({ ...tx, status: null, respBody: null });
   t.equal(noResp.response, null);
 });
+
+t.test('json paths stay right across the interning table filling up and being emptied', async (t) => {
+  const paths: string[] = [];
+  const sink = { scalar: (p: string) => paths.push(p), container: () => undefined };
+  const lim = { maxDepth: 8, maxNodes: 100000, maxKeyLength: 64 };
+  const n = 40000; // more distinct paths than the table holds (16384), so it is emptied at least twice
+  const wide = `{"outer":{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}}`;
+  walkJson(wide, sink, lim);
+  t.equal(paths.length, n);
+  t.ok(paths.every((p, i) => p === `outer.k${i}`), 'every path is its own key');
+  paths.length = 0;
+  walkJson('{"a":{"b":[{"c":1},{"c":2}]}}', sink, lim);
+  walkJson('{"a":{"b":[{"c":3}]}}', sink, lim);
+  t.same(paths, ['a.b[].c', 'a.b[].c', 'a.b[].c']);
+});
