@@ -125,6 +125,10 @@ export const inventorySchema = z
     fullAnalysisCalls: z.number().int().min(1).default(100),
     /** After that, one call in this many is analysed; the others only update counts and status codes. */
     sampleEvery: z.number().int().min(1).default(20),
+    /** Analysed calls in a row that bring nothing new (parameter, type, sensitive field, status, auth) before the interval doubles. */
+    stableAnalyses: z.number().int().min(1).default(50),
+    /** Longest sampling interval of a stable endpoint; anything new brings it back to sampleEvery. */
+    maxSampleEvery: z.number().int().min(1).default(1000),
     /** Concrete paths remembered for the sampling shortcut; the cache is emptied (and counted) when full. */
     maxCachedPaths: z.number().int().min(1).default(65536),
     /** OpenAPI / Swagger files or folders: endpoints are classified documented, shadow, zombie or drift. */

@@ -26,6 +26,18 @@ interface Tracked {
   specStatus: string;
   /** Calls counted without full analysis (sampling), their status codes and time span. */
   light: { calls: number; statusCodes: Record<string, number>; firstSeen: number; lastSeen: number };
+  sampling: Sampling;
+}
+
+/**
+ * Novelty-driven sampling state of one endpoint: after its first full-analysis calls, one call in
+ * `interval` is analysed; `interval` doubles (up to `maxSampleEvery`) after `stableAnalyses`
+ * analysed calls in a row brought nothing new, and drops back to `sampleEvery` when one does.
+ */
+interface Sampling {
+  interval: number;
+  quiet: number;
+  sinceLast: number;
 }
 
 const noLight = (): Tracked['light'] => ({ calls: 0, statusCodes: {}, firstSeen: Infinity, lastSeen: -Infinity });
@@ -60,6 +72,7 @@ export class Inventory {
         absorbedCalls: 0,
         specStatus: row.specStatus,
         light: noLight(),
+        sampling: { interval: config.sampleEvery, quiet: 0, sinceLast: 0 },
       });
     }
   }
@@ -75,10 +88,10 @@ export class Inventory {
     }
     const host = tx.host ?? tx.server;
     const path = tx.path ?? '/';
-    // Full analysis for an endpoint's first calls, then one call in `sampleEvery`: the cost per
+    // Full analysis for an endpoint's first calls, then sampled calls (see Sampling): the cost per
     // endpoint is bounded while new parameters and exposures still surface on sampled calls.
     const pathKey = `${tx.method} ${host}${path}`;
-    const known = this.pathCache.get(pathKey);
+    const known = this.pathCache.get(pathKey) ?? this.peekEndpoint(host, tx.method, path);
     if (known && !this.shouldAnalyse(known)) {
       this.countLight(known, tx);
       return;
@@ -102,11 +115,12 @@ export class Inventory {
         this.counters.inc('inventory.endpoints.overflow');
         return;
       }
-      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', light: noLight() };
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', light: noLight(), sampling: { interval: this.config.sampleEvery, quiet: 0, sinceLast: 0 } };
       this.endpoints.set(key, t);
       this.counters.inc('inventory.endpoints.new');
       this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template });
     }
+    const noveltiesBefore = t.learner.noveltyCount;
     const events = t.learner.observe(c, {
       ts: tx.ts,
       client: tx.client.slice(0, tx.client.lastIndexOf(':')),
@@ -115,6 +129,7 @@ export class Inventory {
       respContentType: tx.respContentType,
       respBodyLen: tx.respBodyLen,
     });
+    this.adaptSampling(t, t.learner.noveltyCount > noveltiesBefore);
     for (const e of events) {
       // Sensitive data sent by clients (logins) is expected; what an endpoint exposes is the finding.
       if (e.type !== 'new-pii' || e.direction !== 'response') continue;
@@ -129,15 +144,39 @@ export class Inventory {
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
   }
 
+  /** A known endpoint for a path not in the cache, when the templater can answer without learning. */
+  private peekEndpoint(host: string, method: string, path: string): Tracked | undefined {
+    const peeked = this.templater.peek(host, method, path);
+    if (peeked === null) return undefined;
+    const t = this.endpoints.get(keyOf(peeked.hostTemplate, method, peeked.template));
+    if (t) this.counters.inc('inventory.templating.peeked');
+    return t;
+  }
+
   private shouldAnalyse(t: Tracked): boolean {
-    const analysed = t.learner.snapshotCalls();
-    if (analysed < this.config.fullAnalysisCalls) return true;
-    return (analysed + t.light.calls) % this.config.sampleEvery === 0;
+    if (t.learner.snapshotCalls() < this.config.fullAnalysisCalls) return true;
+    return t.sampling.sinceLast + 1 >= t.sampling.interval;
+  }
+
+  private adaptSampling(t: Tracked, novel: boolean): void {
+    const s = t.sampling;
+    s.sinceLast = 0;
+    if (t.learner.snapshotCalls() <= this.config.fullAnalysisCalls) return;
+    if (novel) {
+      if (s.interval !== this.config.sampleEvery) this.counters.inc('inventory.sampling.reset');
+      s.interval = this.config.sampleEvery;
+      s.quiet = 0;
+    } else if (++s.quiet >= this.config.stableAnalyses && s.interval < this.config.maxSampleEvery) {
+      s.interval = Math.min(s.interval * 2, this.config.maxSampleEvery);
+      s.quiet = 0;
+      this.counters.inc('inventory.sampling.backoff');
+    }
   }
 
   private countLight(t: Tracked, tx: HttpTransaction): void {
     const l = t.light;
     l.calls++;
+    t.sampling.sinceLast++;
     if (tx.ts < l.firstSeen) l.firstSeen = tx.ts;
     if (tx.ts > l.lastSeen) l.lastSeen = tx.ts;
     if (tx.status !== null) l.statusCodes[tx.status] = (l.statusCodes[tx.status] ?? 0) + 1;

@@ -262,6 +262,46 @@ export class PathTemplater {
     return { hostTemplate: hostKey, template: res.template, params: res.params, source: res.source, remapped: remaps };
   }
 
+  /**
+   * The template `observe` would answer for this request when no new node is needed: the host is
+   * known, every segment walks an existing node to a terminal one, and the host's tenant gate has
+   * nothing to learn from it. Null otherwise (the caller then observes with the message's keys).
+   * Lets the inventory sample calls of a known endpoint on new ids; what such a call could add is
+   * evidence for literal siblings already seen, which the endpoint's analysed calls keep feeding.
+   */
+  peek(rawHost: string, rawMethod: string, rawPath: string): { hostTemplate: string; template: string } | null {
+    const method = rawMethod.toUpperCase();
+    const host = normalizeHost(rawHost);
+    let path = rawPath;
+    const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
+    if (abs) path = path.slice(abs[0].length) || '/';
+    if (path === '*') return null;
+    const hs = this.hosts.get(host);
+    if (!hs) return null;
+    const segs = splitPath(path);
+    if (segs.length > this.opts.maxSegments) return null;
+    let template: string;
+    const fx = this.matchFixedAll(host, host, method, segs);
+    if (fx) template = fx.template;
+    else {
+      let node = hs.methods.get(method);
+      if (!node) return null;
+      const keys: string[] = [];
+      for (let i = 0; i < segs.length; i++) {
+        const c = classifySegment(segs[i] as Segment, i > 0 ? (segs[i - 1] as Segment).value : undefined, i);
+        const child: Node | undefined = node.children.get(c.key);
+        // an unknown literal needs the message's keys for the evidence gate
+        if (!child || c.key === OVERFLOW) return null;
+        keys.push(c.key);
+        node = child;
+      }
+      if (!node.terminal) return null;
+      template = renderKeys(keys).template;
+    }
+    if (hs.ev && hs.ev.size < this.opts.maxKeysPerValue && !hs.ev.has(`${method} ${template}`)) return null;
+    return { hostTemplate: host, template };
+  }
+
   private resolveHost(host: string): string {
     if (this.hosts.has(host)) return host;
     const lab = hostLabel(host);

@@ -120,3 +120,35 @@ t.test('bound: concrete paths cached for sampling', async (t) => {
   t.equal(inv.size, 1, 'the ids still share one endpoint');
   db.close();
 });
+
+t.test('sampling backs off on a stable endpoint and comes back when something new shows up', async (t) => {
+  const { inv, counters, store, db } = open('backoff', 50000, { fullAnalysisCalls: 10, sampleEvery: 2, stableAnalyses: 5, maxSampleEvery: 8 });
+  for (let i = 0; i < 200; i++) inv.observe(tx('GET', '/api/health', { ok: true }));
+  inv.flush(tsClock);
+  let stats = store.list()[0]?.stats as { calls: number; sampledOutCalls: number };
+  // 10 in full; then 5 analyses at 1/2, 5 at 1/4, the rest at 1/8 (the ceiling)
+  const expectedAnalysed = 10 + 5 + 5 + Math.floor((200 - 10 - 10 - 20) / 8);
+  t.equal(stats.calls, expectedAnalysed, 'interval doubled twice, then held at maxSampleEvery');
+  t.equal(counters.get('inventory.sampling.backoff'), 2);
+  // a new field on the next analysed call resets the interval to sampleEvery
+  for (let i = 0; i < 8; i++) inv.observe(tx('GET', '/api/health', { ok: true, version: '1.2.3' }));
+  t.equal(counters.get('inventory.sampling.reset'), 1, 'novelty resets the interval');
+  for (let i = 0; i < 4; i++) inv.observe(tx('GET', '/api/health', { ok: true, version: '1.2.3' }));
+  inv.flush(tsClock);
+  stats = store.list()[0]?.stats as { calls: number; sampledOutCalls: number };
+  t.equal(stats.calls, expectedAnalysed + 1 + 2, 'one analysed call found the field, then one in two again');
+  t.equal(stats.calls + stats.sampledOutCalls, 212, 'every call still counted');
+  db.close();
+});
+
+t.test('a new id of a known endpoint is sampled without templating (peek); a new literal is not', async (t) => {
+  const { inv, counters, store, db } = open('peek', 50000, { fullAnalysisCalls: 5, sampleEvery: 1000 });
+  for (let i = 1; i <= 20; i++) inv.observe(tx('GET', `/orders/${i}`, { id: i }));
+  t.equal(counters.get('inventory.templating.peeked'), 19, 'every id after the first answered by peek');
+  t.equal(counters.get('inventory.sampled_out'), 15, 'ids after the full-analysis calls sampled out although each path is new');
+  inv.observe(tx('GET', '/orders/summary', { total: 3 }));
+  inv.flush(tsClock);
+  const templates = store.list().map((r) => r.template).sort();
+  t.same(templates, ['/orders/summary', '/orders/{id:int}'], 'a literal is templated with its keys, not peeked');
+  db.close();
+});

@@ -241,3 +241,31 @@ t.test('bounds fire and are counted', async (t) => {
 
   t.throws(() => mk({ maxPendingPerParent: 5 }), RangeError);
 });
+
+t.test('peek answers only what observe would answer without learning', async (t) => {
+  const p = mk();
+  t.equal(p.peek(H, 'GET', '/users/7'), null, 'unknown host');
+  tpl(p, '/users/7', { responseKeys: ['id', 'name'] });
+  tpl(p, '/users/me', { responseKeys: ['id', 'name', 'settings'] });
+  const before = p.counters().observations;
+  t.same(p.peek(H, 'get', '/users/12345'), { hostTemplate: H, template: '/users/{id:int}' }, 'a new id walks the typed child');
+  t.same(p.peek(H, 'GET', 'http://api.example.com/users/9'), { hostTemplate: H, template: '/users/{id:int}' }, 'absolute-form target');
+  t.same(p.peek(H, 'GET', '/users/me'), { hostTemplate: H, template: '/users/me' }, 'a known literal');
+  t.equal(p.peek(H, 'GET', '/users/settings'), null, 'an unknown literal needs its keys for the gate');
+  t.equal(p.peek(H, 'GET', '/users'), null, 'a prefix that is not an endpoint');
+  t.equal(p.peek(H, 'POST', '/users/7'), null, 'another method');
+  t.equal(p.counters().observations, before, 'peek observes nothing');
+  t.same(p.templates().map((x) => x.template).sort(), ['/users/me', '/users/{id:int}'], 'and adds no template');
+  p.addSpecTemplates([{ path: '/users/{userId}' }]);
+  t.equal(p.peek(H, 'GET', '/users/42'), null, "the host's tenant gate has not seen the spec template yet");
+  tpl(p, '/users/41');
+  t.same(p.peek(H, 'GET', '/users/42')?.template, '/users/{userId}', 'then the spec template wins, as in observe');
+});
+
+t.test('peek leaves a tenant host that is still gathering evidence to observe', async (t) => {
+  const p = mk();
+  tpl(p, '/orders/1', { host: 'acme.shop.example' });
+  t.equal(p.peek('acme.shop.example', 'GET', '/orders/2')?.template, '/orders/{id:int}', 'same endpoint: the host gate has it already');
+  tpl(p, '/health', { host: 'acme.shop.example' });
+  t.same(p.peek('acme.shop.example', 'GET', '/health'), { hostTemplate: 'acme.shop.example', template: '/health' });
+});
