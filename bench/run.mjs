@@ -7,6 +7,9 @@
 // only, eve http logging) and tshark (HTTP dissector), with tcpdump's read floor for
 // scale; transaction counts checked against nginx's access log (the ground truth).
 // --decode-only: the older read + decode comparison, tcpdump -r vs tapwatch replay.
+// --inventory: the endpoint inventory's cost: transactions/s through templating + learning
+// alone (bench/inventory.mjs), and end-to-end replay with the inventory (and its SQLite
+// file) on vs off, alternating. `npm run bench` runs the HTTP mode, then this one.
 //
 // CAPTURE is `keepalive`, `close`, `keepalive-mtu1500` (bench/out/<name>.pcap, made
 // by bench/make-capture.sh when missing) or a path to any classic .pcap file.
@@ -27,6 +30,7 @@ const SURICATA_CONF = path.join(BENCH, 'suricata-http.yaml');
 const TIME = '/usr/bin/time';
 const DECODE_GOAL = 0.3; // read+decode >= 30% of tcpdump's packet rate on one core
 const RSS_GOAL_MIB = 300; // HTTP mode: peak RSS under 300 MB
+const INVENTORY_GOAL = 0.75; // end-to-end tx/s with the inventory on >= 75% of off (it costs < 25%)
 const KNOWN_CAPTURES = ['keepalive', 'close', 'keepalive-mtu1500'];
 const DEFAULT_CAPTURES = ['keepalive', 'close'];
 const OPTIONAL_CAPTURES = ['keepalive-mtu1500']; // in the default list only when the file exists
@@ -36,6 +40,8 @@ function usage(code) {
   CAPTURE          ${KNOWN_CAPTURES.join(' | ')} (bench/out/<name>.pcap) | path/to/file.pcap
                    (default: ${DEFAULT_CAPTURES.join(' ')}, plus ${OPTIONAL_CAPTURES.join(' ')} if made)
   --decode-only    only the read + decode comparison with tcpdump (the older benchmark)
+  --inventory      only the inventory cost: templating + learning alone, end-to-end on vs off
+  --no-inventory-bench  HTTP mode without the inventory section that follows it
   --runs N         repetitions of tcpdump, tapwatch and suricata per capture, alternating (default 3)
   --tshark-runs N  repetitions of tshark (slow: ~20-200 s per capture; default 1, 0 = skip)
   --no-tshark      same as --tshark-runs 0
@@ -50,7 +56,7 @@ function usage(code) {
 function parseArgs(argv) {
   const opts = {
     runs: 3, tsharkRuns: 1, suricata: true, port: 18080, pin: true, check: false, timeoutSec: 900,
-    decodeOnly: false, captures: [],
+    decodeOnly: false, inventoryOnly: false, inventoryBench: true, captures: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,6 +74,8 @@ function parseArgs(argv) {
     else if (a === '--no-pin') opts.pin = false;
     else if (a === '--check') opts.check = true;
     else if (a === '--decode-only') opts.decodeOnly = true;
+    else if (a === '--inventory') opts.inventoryOnly = true;
+    else if (a === '--no-inventory-bench') opts.inventoryBench = false;
     else if (a === '-h' || a === '--help') usage(0);
     else if (a.startsWith('-')) usage(1);
     else opts.captures.push(a);
@@ -302,11 +310,12 @@ function tapwatchFlags() {
 // `tapwatch replay FILE --format jsonl`; its last stdout line is the stats record.
 // Without --no-http-records (older builds) the per-transaction lines go to a pipe and
 // are counted here, so the JSON output is part of what is measured (a note says so).
-async function runTapwatch(file, ctx, { decodeOnly = false } = {}) {
+async function runTapwatch(file, ctx, { decodeOnly = false, inventoryDb = null } = {}) {
   const argv = [process.execPath, CLI, 'replay', file, '--format', 'jsonl'];
   if (decodeOnly && ctx.tw.decodeOnly) argv.push('--decode-only');
   // Against Suricata (HTTP logging only) the endpoint map stays off: same work on both sides.
-  if (!decodeOnly && ctx.tw.noInventory) argv.push('--no-inventory');
+  if (inventoryDb !== null) argv.push('--db', inventoryDb);
+  else if (!decodeOnly && ctx.tw.noInventory) argv.push('--no-inventory');
   if (ctx.tw.noPackets) argv.push('--no-packets');
   if (ctx.tw.noHttpRecords) argv.push('--no-http-records');
   const countStdout = !ctx.tw.noHttpRecords;
@@ -805,6 +814,86 @@ async function mainHttp(opts) {
   if (opts.check && failed) process.exit(2);
 }
 
+// ---- --inventory: the endpoint inventory's share of end-to-end throughput -------------------
+
+// bench/inventory.mjs in a pinned child: transactions/s through templating + learning alone.
+function runInventoryMicro(file, ctx) {
+  const cmd = [process.execPath, path.join(BENCH, 'inventory.mjs'), '--capture', file, '--json', '--runs', '5'];
+  if (ctx.pinCpu !== null) cmd.unshift('taskset', '-c', String(ctx.pinCpu));
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24, timeout: ctx.timeoutSec * 1000 });
+  if (r.status !== 0) throw new Error(`bench/inventory.mjs failed (${r.status}):\n${(r.stderr || '').slice(-1500)}`);
+  return JSON.parse(r.stdout);
+}
+
+async function mainInventory(opts) {
+  const notes = [];
+  const { ctx, captures } = setUp(opts, notes);
+  if (!ctx.tw.noInventory) {
+    console.error('this tapwatch build has no --no-inventory: nothing to compare');
+    process.exit(1);
+  }
+  const dbFile = path.join(OUT, '.run-inventory.db');
+  const dropDb = () => {
+    for (const sfx of ['', '-wal', '-shm']) fs.rmSync(dbFile + sfx, { force: true });
+  };
+  const results = [];
+  for (const cap of captures) {
+    const { mb, scan } = scanCapture(cap);
+    const micro = runInventoryMicro(cap.file, ctx);
+    for (const m of micro) {
+      console.log(`   templating + learning alone, ${m.setting}: ${fmtInt(m.txPerSec)} tx/s (${m.usPerTx.toFixed(2)} µs/tx; ${m.analysed} of ${m.transactions} tx analysed, ${m.endpoints} endpoints)`);
+    }
+    const runs = { off: [], on: [] };
+    for (let i = 1; i <= opts.runs; i++) {
+      const order = i % 2 === 1 ? ['off', 'on'] : ['on', 'off'];
+      for (const mode of order) {
+        dropDb();
+        const r = await runTapwatch(cap.file, ctx, { inventoryDb: mode === 'on' ? dbFile : null });
+        runs[mode].push(r);
+        const endpoints = r.stats.inventory?.endpoints;
+        console.log(`   run ${i}/${opts.runs} inventory ${mode.padEnd(3)} ${r.wallSec.toFixed(3)} s wall, in-loop ${r.loopSec.toFixed(3)} s, ${r.transactions} tx${endpoints !== undefined ? `, ${endpoints} endpoints` : ''}`);
+      }
+    }
+    dropDb();
+    cleanRunFiles();
+    const side = (rs) => {
+      const sec = median(rs.map((r) => r.wallSec));
+      const loopSec = median(rs.map((r) => r.loopSec));
+      const tx = rs[rs.length - 1].transactions;
+      return { runs: rs.length, medianWallSec: sec, medianLoopSec: loopSec, cpuSec: med(rs.map((r) => r.cpuSec)), peakRssMiB: maxOf(rs.map((r) => r.peakRssMiB)), transactions: tx, txPerSec: tx / sec, loopTxPerSec: tx / loopSec };
+    };
+    const off = side(runs.off);
+    const on = side(runs.on);
+    const share = on.txPerSec / off.txPerSec;
+    const loopShare = on.loopTxPerSec / off.loopTxPerSec;
+    console.log(`   end to end: inventory off ${fmtInt(off.txPerSec)} tx/s, on ${fmtInt(on.txPerSec)} tx/s: on/off ${fmtRatio(share)} (in-loop ${fmtRatio(loopShare)}), peak RSS ${fmtNum(off.peakRssMiB, 0)} -> ${fmtNum(on.peakRssMiB, 0)} MiB`);
+    results.push({ capture: cap.name, file: cap.file, mb, packets: scan.packets, micro, off, on, onOverOff: share, loopOnOverOff: loopShare, goalMet: share >= INVENTORY_GOAL });
+  }
+  console.log('');
+  for (const r of results) {
+    console.log(`${r.capture}: inventory costs ${(100 * (1 - r.onOverOff)).toFixed(1)}% of end-to-end tx/s (goal < ${Math.round(100 * (1 - INVENTORY_GOAL))}%): ${r.goalMet ? 'met' : 'NOT met'}`);
+  }
+  for (const n of notes) console.log(`note: ${n}`);
+  const outFile = path.join(OUT, `results-inventory-${stamp()}.json`);
+  fs.writeFileSync(outFile, JSON.stringify({
+    date: new Date().toISOString(),
+    mode: 'inventory',
+    goal: `end-to-end tx/s with the inventory on (SQLite file, default sampling) >= ${INVENTORY_GOAL} x off, same machine, alternating runs`,
+    machine: machineInfo(),
+    commands: {
+      off: `${tapwatchCommand(ctx)} (with --no-inventory)`,
+      on: 'node dist/cli/main.js replay FILE --format jsonl --no-packets --no-http-records --db FILE.db',
+      micro: 'node bench/inventory.mjs --capture FILE --json --runs 5',
+    },
+    tapwatch: { revision: gitRevision() },
+    options: { runs: opts.runs, pinnedCpu: ctx.pinCpu },
+    notes,
+    captures: results,
+  }, null, 2) + '\n');
+  console.log(`results: ${path.relative(process.cwd(), outFile)}`);
+  if (opts.check && results.some((r) => !r.goalMet)) process.exit(2);
+}
+
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     if (current) {
@@ -819,7 +908,16 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-(opts.decodeOnly ? mainDecode(opts) : mainHttp(opts)).catch((e) => {
+const main = async () => {
+  if (opts.decodeOnly) return mainDecode(opts);
+  if (opts.inventoryOnly) return mainInventory(opts);
+  await mainHttp(opts);
+  if (opts.inventoryBench) {
+    console.log('');
+    await mainInventory(opts);
+  }
+};
+main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
