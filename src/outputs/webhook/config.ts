@@ -1,0 +1,120 @@
+// Config fragments for webhook destinations and the outbox feeding them (the integrator merges them
+// into src/config/schema.ts), and the factory that turns one destination's config into a Transport.
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../../alerting/types';
+import type { RetryPolicy } from '../outbox/backoff';
+import type { DestinationFilter } from '../types';
+import { RESERVED_HEADERS, WebhookTransport } from './transport';
+
+export const destinationFilterSchema = z
+  .object({
+    /** Alerts below this severity are not sent to this destination. */
+    minSeverity: z.enum(SEVERITIES as readonly [Severity, ...Severity[]]).default('info'),
+    /** Alert types (detector names) to send; empty = all. */
+    detectors: z.array(z.string().min(1)).default([]),
+    /** Endpoint hosts to send (`*.example.com` for subdomains); empty = all. */
+    hosts: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const webhookRetrySchema = z
+  .object({
+    /** Ceiling of the first retry's jittered delay; doubles per failed attempt. */
+    initialMs: z.number().int().min(1).default(1000),
+    /** Highest backoff ceiling. */
+    maxMs: z.number().int().min(1).default(5 * 60 * 1000),
+    /** Longest Retry-After a receiver may ask for; longer requests are cut to this. */
+    maxRetryAfterMs: z.number().int().min(0).default(60 * 60 * 1000),
+  })
+  .strict()
+  .refine((r) => r.maxMs >= r.initialMs, { message: 'retry.maxMs must be >= retry.initialMs' });
+
+export const webhookDestinationSchema = z
+  .object({
+    /** Names the destination in counters (`outputs.<name>.delivered`) and logs; unique across outputs. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, 'letters, digits, _ and - only (it is part of counter names)'),
+    /** http(s) URL alerts are POSTed to. */
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    /** `json`: the alert (or `{"alerts": […]}` when batched); `slack`: a Slack message per alert. */
+    format: z.enum(['json', 'slack']).default('json'),
+    batch: z
+      .object({
+        /** Alerts per request: 1 posts each alert as its own body, more posts `{"alerts": […]}`. */
+        maxAlerts: z.number().int().min(1).max(1000).default(1),
+      })
+      .strict()
+      .default({ maxAlerts: 1 }),
+    /** Extra request headers (e.g. Authorization); Tapwatch's own headers cannot be overridden. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** HMAC-SHA256 key for X-Tapwatch-Signature. Prefer `secretEnv`, which keeps it out of the YAML. */
+    secret: z.string().min(1).optional(),
+    /** Name of an environment variable holding the signing secret (read when the transport is made). */
+    secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    /** Whole-request deadline; a request without a response by then is retried. */
+    timeoutMs: z.number().int().min(100).max(300000).default(10000),
+    retry: webhookRetrySchema.default(webhookRetrySchema.parse({})),
+    filter: destinationFilterSchema.default(destinationFilterSchema.parse({})),
+  })
+  .strict()
+  .refine((d) => (d.secret === undefined) !== (d.secretEnv === undefined), {
+    message: 'set exactly one of secret and secretEnv',
+    path: ['secret'],
+  })
+  .refine((d) => d.format !== 'slack' || d.batch.maxAlerts === 1, {
+    message: 'slack takes one alert per message; batch.maxAlerts must be 1',
+    path: ['batch', 'maxAlerts'],
+  })
+  .refine((d) => Object.keys(d.headers).every((h) => !RESERVED_HEADERS.includes(h.toLowerCase())), {
+    message: `headers may not set ${RESERVED_HEADERS.join(', ')}`,
+    path: ['headers'],
+  });
+
+/** All webhook destinations; names must be unique. */
+export const webhooksSchema = z
+  .array(webhookDestinationSchema)
+  .default([])
+  .refine((list) => new Set(list.map((d) => d.name)).size === list.length, { message: 'webhook names must be unique' });
+
+export const outboxSchema = z
+  .object({
+    /** Alerts queued per destination while it is unreachable; beyond it the oldest of the lowest
+     * severity is dropped (outputs.<name>.dropped_backlog). */
+    maxBacklogPerDestination: z.number().int().min(1).default(100000),
+    /** On shutdown, how long a send in flight may take to finish; unfinished ones are resent at start. */
+    drainTimeoutMs: z.number().int().min(0).max(600000).default(5000),
+  })
+  .strict();
+
+export type WebhookDestinationConfig = z.infer<typeof webhookDestinationSchema>;
+export type OutboxConfig = z.infer<typeof outboxSchema>;
+
+/** The parsed filter is the shared DestinationFilter record (this stops compiling if they drift). */
+export function destinationFilter(config: WebhookDestinationConfig): DestinationFilter {
+  return config.filter;
+}
+
+/** The signing secret of `config`, from the YAML or from the environment variable it names. */
+export function resolveWebhookSecret(config: WebhookDestinationConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (config.secret !== undefined) return config.secret;
+  const name = config.secretEnv ?? '';
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`webhook ${config.name}: environment variable ${name} (secretEnv) is not set`);
+  return value;
+}
+
+/** Retry settings of `config` in the dispatcher's terms. */
+export function webhookRetryPolicy(config: WebhookDestinationConfig): RetryPolicy {
+  return { initialMs: config.retry.initialMs, maxMs: config.retry.maxMs, maxRetryAfterMs: config.retry.maxRetryAfterMs };
+}
+
+export function createWebhookTransport(config: WebhookDestinationConfig, env: NodeJS.ProcessEnv = process.env): WebhookTransport {
+  return new WebhookTransport({
+    name: config.name,
+    url: config.url,
+    format: config.format,
+    maxBatch: config.batch.maxAlerts,
+    headers: config.headers,
+    secret: resolveWebhookSecret(config, env),
+    timeoutMs: config.timeoutMs,
+  });
+}
