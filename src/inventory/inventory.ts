@@ -10,7 +10,7 @@ import type { EndpointRow, EndpointStore } from './endpoint-store';
 import { PathTemplater, type Remap, type TemplaterState } from './templating';
 import type { InventoryEvent } from './types';
 import type { FlushResult } from '../store/batch-writer';
-import { diffInventory, type ImportedSpec } from './openapi';
+import { diffInventory, specTemplateEntries, type ImportedSpec } from './openapi';
 import { toObserved } from './observed';
 
 interface Tracked {
@@ -75,6 +75,11 @@ export class Inventory {
         sampling: { interval: config.sampleEvery, quiet: 0, sinceLast: 0 },
       });
     }
+    // The configured specs' paths are known templates and win over derived ones; a spec removed
+    // from the config takes its templates with it.
+    const remaps = this.templater.replaceSpecTemplates(specTemplateEntries(specs));
+    for (const remap of remaps) this.applyRemap(remap);
+    if (remaps.length > 0) this.counters.inc('inventory.templating.spec_remaps', remaps.length);
   }
 
   get size(): number {

@@ -51,8 +51,10 @@ function exchange(c: Call, i: number): HttpExchange {
 
 /** `/users/v1/{name:str}` covers `/users/v1/name1`. */
 function templateMatches(template: string, p: string): boolean {
-  const re = new RegExp('^' + template.split('/').map((s) => (s.startsWith('{') ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/') + '$');
-  return re.test(p);
+  const bare = (x: string): string => (x.length > 1 ? x.replace(/\/+$/, '') : x);
+  const re = new RegExp('^' + bare(template).split('/').map((s) => (s.startsWith('{') ? '[^/]+' : s.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/') + '$');
+  // trailing slashes are not significant (the spec matcher and the templater ignore them)
+  return re.test(bare(p));
 }
 
 /** The endpoint row that holds a call: same host and method, template covers the path; most literal wins. */

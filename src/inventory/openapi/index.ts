@@ -6,3 +6,4 @@ export { SpecMatcher, DEFAULT_VERSION_PREFIXES, DEFAULT_WILDCARD_HOSTS, hostMatc
 export { diffInventory, STANDARD_HEADERS, type DiffOptions } from './diff';
 export { exportOpenApi, templateToPath, shapeToSchema, type ExportOptions, type OpenApiDocument } from './export';
 export { aggregateRequests, scalarType, type ObservedRequest } from './observed';
+export { specTemplateEntries, type SpecTemplateEntry } from './templates';

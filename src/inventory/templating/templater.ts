@@ -469,6 +469,15 @@ export class PathTemplater {
     return out;
   }
 
+  /** Sets the spec templates to exactly `entries` (on start and when the configured specs change). */
+  replaceSpecTemplates(entries: readonly { host?: string; method?: string; path: string }[]): Remap[] {
+    const keep = this.fixed.filter((f) => f.def.source !== 'spec').map((f) => f.def);
+    this.fixed.length = 0;
+    this.fixedByHost.clear();
+    for (const def of keep) this.addFixed(def);
+    return this.addSpecTemplates(entries);
+  }
+
   /** User approval: the template (literal or with `{name}` / `{name:type}` params) is fixed for good. */
   approve(t: { host?: string; method?: string; template: string }): Remap[] {
     const c = this.addFixed({ host: t.host ?? '*', method: t.method ?? '*', template: t.template, source: 'approved' });
