@@ -22,12 +22,26 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-function summary(row: EndpointRow): { auth: string; pii: string } {
+const MAX_WHY_ITEMS = 3;
+
+function summary(row: EndpointRow): { auth: string; pii: string; why: string } {
   const snap = row.stats as Partial<EndpointSnapshot> | null;
   return {
     auth: Object.keys(snap?.auth ?? {}).join(',') || '-',
     pii: Object.keys(snap?.piiTotals ?? {}).join(',') || '-',
+    why: whyOf(row),
   };
+}
+
+/** Why an endpoint is drift or zombie: `removed in 2.0`, `query:debug (not declared)`, ... */
+function whyOf(row: EndpointRow): string {
+  const d = row.specDetail;
+  if (!d) return '-';
+  const parts: string[] = [];
+  if (d.zombie) parts.push(d.zombie.reason === 'removed' ? `removed${d.zombie.removedIn ? ` in ${d.zombie.removedIn}` : ''}` : 'deprecated');
+  for (const item of d.drift.slice(0, MAX_WHY_ITEMS)) parts.push(`${item.what} (${item.detail})`);
+  if (d.drift.length > MAX_WHY_ITEMS) parts.push(`+${d.drift.length - MAX_WHY_ITEMS} more`);
+  return parts.join('; ') || '-';
 }
 
 export function endpointsCommand(opts: EndpointsOptions): number {
@@ -49,10 +63,10 @@ export function endpointsCommand(opts: EndpointsOptions): number {
     if (opts.format === 'json') {
       process.stdout.write(JSON.stringify(selected, null, 2) + '\n');
     } else {
-      const lines = [['STATUS', 'METHOD', 'HOST', 'TEMPLATE', 'CALLS', 'LAST SEEN', 'AUTH', 'SENSITIVE']];
+      const lines = [['STATUS', 'METHOD', 'HOST', 'TEMPLATE', 'CALLS', 'LAST SEEN', 'AUTH', 'SENSITIVE', 'WHY']];
       for (const r of selected) {
         const s = summary(r);
-        lines.push([r.specStatus, r.method, r.host, r.template, String(r.calls), new Date(r.lastSeen * 1000).toISOString(), s.auth, s.pii]);
+        lines.push([r.specStatus, r.method, r.host, r.template, String(r.calls), new Date(r.lastSeen * 1000).toISOString(), s.auth, s.pii, s.why]);
       }
       process.stdout.write(table(lines));
     }

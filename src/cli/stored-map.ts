@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Counters } from '../core/counters';
 import { EndpointStore } from '../inventory/endpoint-store';
-import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
+import { ALL_MIGRATIONS } from '../store/schema';
 import { BatchWriter } from '../store/batch-writer';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabasePath } from '../store/paths';
@@ -20,7 +20,7 @@ export function openStoredMap(dbOption: string | undefined, configured: string):
     process.stderr.write(`tapwatch: no database at ${file}: run 'tapwatch replay --db ${file} FILE' or 'tapwatch run' first\n`);
     return null;
   }
-  const db = openDatabase(file, INVENTORY_MIGRATIONS);
+  const db = openDatabase(file, ALL_MIGRATIONS);
   // Commands write little (corrections, templater state): a small queue is plenty.
   return { file, db, store: new EndpointStore(db, new BatchWriter(db, file, 1000, new Counters())) };
 }

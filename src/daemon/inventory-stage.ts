@@ -5,7 +5,7 @@ import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import { EndpointStore } from '../inventory/endpoint-store';
 import { Inventory } from '../inventory/inventory';
-import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
+import { ALL_MIGRATIONS } from '../store/schema';
 import { loadSpecFile, loadSpecFolder, type ImportedSpec } from '../inventory/openapi';
 import type { InventoryEvent } from '../inventory/types';
 import { BatchWriter } from '../store/batch-writer';
@@ -54,7 +54,7 @@ export function openInventoryStage(
   let db: Db | null = null;
   let store: EndpointStore | null = null;
   if (dbPath !== null) {
-    db = openDatabase(dbPath, INVENTORY_MIGRATIONS);
+    db = openDatabase(dbPath, ALL_MIGRATIONS);
     store = new EndpointStore(db, new BatchWriter(db, dbPath, config.store.maxPendingWrites, counters));
   }
   const inventory = new Inventory(config.inventory, config.store, counters, store, emit, specs);

@@ -1,5 +1,6 @@
 // Reads and writes endpoint rows. Writes go through the BatchWriter (one transaction per flush
 // tick); an upsert merges a delta into the stored row so several replays grow the same map.
+import type { DriftItem } from './openapi/types';
 import type { Db } from '../store/database';
 import type { BatchWriter, FlushResult } from '../store/batch-writer';
 
@@ -13,6 +14,13 @@ export interface EndpointRow {
   specStatus: string;
   /** Learned statistics (JSON-serialisable). */
   stats: unknown;
+  /** Why the endpoint is drift or zombie against the specs (null when documented, shadow or unknown). */
+  specDetail?: SpecDetail | null;
+}
+
+export interface SpecDetail {
+  drift: DriftItem[];
+  zombie?: { reason: 'deprecated' | 'removed'; lastVersion?: string; removedIn?: string };
 }
 
 interface RawRow {
@@ -24,6 +32,7 @@ interface RawRow {
   calls: number;
   spec_status: string;
   stats: string;
+  spec_detail: string | null;
 }
 
 export interface EndpointQuery {
@@ -45,16 +54,17 @@ export class EndpointStore {
   /** Queues the row as it now stands (the caller holds the merged state in memory). */
   save(row: EndpointRow): void {
     const stats = JSON.stringify(row.stats);
+    const detail = row.specDetail ? JSON.stringify(row.specDetail) : null;
     this.writer.enqueue((db) =>
       db
         .prepare(
-          `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats, spec_detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (host, method, template) DO UPDATE SET
              first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
-             calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats`,
+             calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats, spec_detail = excluded.spec_detail`,
         )
-        .run(row.host, row.method, row.template, row.firstSeen, row.lastSeen, row.calls, row.specStatus, stats),
+        .run(row.host, row.method, row.template, row.firstSeen, row.lastSeen, row.calls, row.specStatus, stats, detail),
     );
   }
 
@@ -128,6 +138,7 @@ export class EndpointStore {
       calls: r.calls,
       specStatus: r.spec_status,
       stats: JSON.parse(r.stats) as unknown,
+      specDetail: r.spec_detail ? (JSON.parse(r.spec_detail) as SpecDetail) : null,
     }));
   }
 }

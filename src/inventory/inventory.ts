@@ -6,7 +6,7 @@ import type { InventoryConfig, StoreConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { HttpTransaction } from '../http/types';
 import { classifyTransaction, DEFAULT_LEARN_OPTIONS, EndpointLearner, type TransactionClassification } from './classify';
-import type { EndpointRow, EndpointStore } from './endpoint-store';
+import type { EndpointRow, EndpointStore, SpecDetail } from './endpoint-store';
 import { PathTemplater, type Remap, type TemplaterState } from './templating';
 import type { InventoryEvent } from './types';
 import type { FlushResult } from '../store/batch-writer';
@@ -24,6 +24,11 @@ interface Tracked {
   absorbedCalls: number;
   /** documented / shadow / zombie / drift against the configured specs; 'unknown' without specs. */
   specStatus: string;
+  specDetail: SpecDetail | null;
+  /** Drift items already reported (a new one is reported again). */
+  reportedDrift: Set<string>;
+  /** The latest call (evidence for spec-status events). */
+  last: { client: string; server: string; status: number | null };
   /** Calls counted without full analysis (sampling), their status codes and time span. */
   light: { calls: number; statusCodes: Record<string, number>; firstSeen: number; lastSeen: number };
   sampling: Sampling;
@@ -71,6 +76,9 @@ export class Inventory {
         base: row,
         absorbedCalls: 0,
         specStatus: row.specStatus,
+        specDetail: row.specDetail ?? null,
+        reportedDrift: new Set((row.specDetail?.drift ?? []).map((d) => d.what)),
+        last: { client: '', server: '', status: null },
         light: noLight(),
         sampling: { interval: config.sampleEvery, quiet: 0, sinceLast: 0 },
       });
@@ -120,15 +128,15 @@ export class Inventory {
         this.counters.inc('inventory.endpoints.overflow');
         return;
       }
-      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', light: noLight(), sampling: { interval: this.config.sampleEvery, quiet: 0, sinceLast: 0 } };
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', specDetail: null, reportedDrift: new Set(), last: { client: '', server: '', status: null }, light: noLight(), sampling: { interval: this.config.sampleEvery, quiet: 0, sinceLast: 0 } };
       this.endpoints.set(key, t);
       this.counters.inc('inventory.endpoints.new');
-      this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template });
+      this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template, ...evidenceOf(tx) });
     }
     const noveltiesBefore = t.learner.noveltyCount;
     const events = t.learner.observe(c, {
       ts: tx.ts,
-      client: tx.client.slice(0, tx.client.lastIndexOf(':')),
+      client: clientIp(tx),
       status: tx.status,
       reqContentType: tx.reqContentType,
       respContentType: tx.respContentType,
@@ -138,9 +146,10 @@ export class Inventory {
     for (const e of events) {
       // Sensitive data sent by clients (logins) is expected; what an endpoint exposes is the finding.
       if (e.type !== 'new-pii' || e.direction !== 'response') continue;
-      this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}) });
+      this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}), ...evidenceOf(tx) });
     }
     this.dirty.add(key);
+    noteLast(t, tx);
     if (this.pathCache.size >= this.config.maxCachedPaths) {
       this.pathCache.clear();
       this.counters.inc('inventory.path_cache.reset');
@@ -186,6 +195,7 @@ export class Inventory {
     if (tx.ts > l.lastSeen) l.lastSeen = tx.ts;
     if (tx.status !== null) l.statusCodes[tx.status] = (l.statusCodes[tx.status] ?? 0) + 1;
     this.counters.inc('inventory.sampled_out');
+    noteLast(t, tx);
     const key = keyOf(t.host, t.method, t.template);
     this.dirty.add(key);
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
@@ -216,7 +226,20 @@ export class Inventory {
     );
     diff.endpoints.forEach((d, i) => {
       const t = changed[i];
-      if (t) t.specStatus = d.status;
+      if (!t) return;
+      const previous = t.specStatus;
+      const detail: SpecDetail | null = d.drift.length > 0 || d.zombie ? { drift: d.drift, ...(d.zombie ? { zombie: d.zombie } : {}) } : null;
+      const newDrift = d.drift.filter((x) => !t.reportedDrift.has(x.what));
+      t.specStatus = d.status;
+      t.specDetail = detail;
+      for (const x of newDrift) t.reportedDrift.add(x.what);
+      if (previous === d.status && !(d.status === 'drift' && newDrift.length > 0)) return;
+      this.emit({
+        type: 'inventory', event: 'spec-status', ts: now, host: t.host, method: t.method, template: t.template,
+        status: d.status, previousStatus: previous, ...(detail ? { specDetail: detail } : {}),
+        ...(t.last.client ? { client: t.last.client.slice(0, t.last.client.lastIndexOf(':')), server: t.last.server } : {}),
+        ...(t.last.status !== null ? { httpStatus: t.last.status } : {}),
+      });
     });
   }
 
@@ -251,6 +274,21 @@ export class Inventory {
   }
 }
 
+function clientIp(tx: HttpTransaction): string {
+  return tx.client.slice(0, tx.client.lastIndexOf(':'));
+}
+
+function evidenceOf(tx: HttpTransaction): { client: string; server: string; httpStatus?: number } {
+  return { client: clientIp(tx), server: tx.server, ...(tx.status !== null ? { httpStatus: tx.status } : {}) };
+}
+
+function noteLast(t: Tracked, tx: HttpTransaction): void {
+  const l = t.last;
+  l.client = tx.client;
+  l.server = tx.server;
+  l.status = tx.status;
+}
+
 function keysOf(c: TransactionClassification, side: 'request' | 'response'): string[] {
   const msg = side === 'request' ? c.request : c.response;
   if (!msg) return [];
@@ -277,6 +315,7 @@ function rowOf(t: Tracked): EndpointRow {
     lastSeen: Math.max(...lasts),
     calls: (base?.calls ?? 0) + snap.calls + light.calls + t.absorbedCalls,
     specStatus: t.specStatus,
+    specDetail: t.specDetail,
     stats: snap.calls > 0 || !base ? { ...snap, statusCodes, sampledOutCalls: light.calls } : base.stats,
   };
 }

@@ -174,6 +174,10 @@ function typeCompatible(seen: JsonType, declared: JsonType[], stringly: boolean)
   if (seen === 'null' && (declared.includes('array') || declared.includes('object'))) return true;
   // Query, header and cookie values are strings on the wire: anything scalar fits a string.
   if (stringly && declared.includes('string') && (seen === 'integer' || seen === 'number' || seen === 'boolean')) return true;
+  // `?stream=1`: many servers parse query/form booleans with 1/0 (Go's strconv.ParseBool, PHP,
+  // Rails), and clients such as Docker's CLI send them so. Values are not kept, so 1/0 cannot be told
+  // from other integers here; an integer flag is not reported as drift.
+  if (stringly && declared.includes('boolean') && seen === 'integer') return true;
   // A single value where an array is declared (`?tag=a`).
   if (stringly && declared.includes('array')) return true;
   return false;

@@ -14,6 +14,8 @@ import { INVENTORY_MIGRATIONS } from '../../../src/inventory/migrations';
 import type { InventoryEvent } from '../../../src/inventory/types';
 import { BatchWriter } from '../../../src/store/batch-writer';
 import { openDatabase } from '../../../src/store/database';
+import { ALL_MIGRATIONS } from '../../../src/store/schema';
+import { importSpec } from '../../../src/inventory/openapi';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inv-'));
 let tsClock = 1_700_000_000;
@@ -150,5 +152,40 @@ t.test('a new id of a known endpoint is sampled without templating (peek); a new
   inv.flush(tsClock);
   const templates = store.list().map((r) => r.template).sort();
   t.same(templates, ['/orders/summary', '/orders/{id:int}'], 'a literal is templated with its keys, not peeked');
+  db.close();
+});
+
+t.test('spec status: events when it changes or a drift item is new, and the reasons are stored', async (t) => {
+  const spec = importSpec(
+    {
+      openapi: '3.0.0',
+      info: { title: 'shop', version: '1' },
+      paths: { '/orders/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { description: 'ok' } } } } },
+    },
+    'shop.json',
+  );
+  const file = path.join(tmp, 'spec-events.db');
+  const db = openDatabase(file, ALL_MIGRATIONS);
+  const counters = new Counters();
+  const store = new EndpointStore(db, new BatchWriter(db, file, 10000, counters));
+  const events: InventoryEvent[] = [];
+  const inv = new Inventory(inventorySchema.parse({}), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e), [spec]);
+  inv.observe(tx('GET', '/orders/1', { id: 1 }));
+  inv.observe(tx('GET', '/admin/export', { rows: 3 }));
+  inv.flush(tsClock);
+  const statusEvents = (): InventoryEvent[] => events.filter((e) => e.event === 'spec-status');
+  t.same(statusEvents().map((e) => [e.template, e.previousStatus, e.status]), [['/orders/{id}', 'unknown', 'documented'], ['/admin/export', 'unknown', 'shadow']]);
+  t.equal(statusEvents()[1]?.client, '10.0.0.1', 'evidence: the client of the latest call');
+  inv.observe(tx('GET', '/orders/2', { id: 2 }));
+  inv.flush(tsClock);
+  t.equal(statusEvents().length, 2, 'no change, no event');
+  inv.observe(tx('GET', '/orders/3?debug=1', { id: 3 }));
+  inv.flush(tsClock);
+  const drift = statusEvents()[2];
+  t.same([drift?.previousStatus, drift?.status, drift?.specDetail?.drift.map((d) => d.what)], ['documented', 'drift', ['query:debug']]);
+  inv.observe(tx('GET', '/orders/4?debug=1', { id: 4 }, 500));
+  inv.flush(tsClock);
+  t.same(statusEvents()[3]?.specDetail?.drift.map((d) => d.what), ['query:debug', 'status:500'], 'a new drift item is reported again');
+  t.same(store.list().find((r) => r.template === '/orders/{id}')?.specDetail?.drift.map((d) => d.what), ['query:debug', 'status:500'], 'reasons stored with the row');
   db.close();
 });

@@ -272,3 +272,28 @@ t.test('drift: JSON null is fine for a declared array or object, not for a decla
   const nullScalar = diffInventory([{ ...base, auth, params: [{ location: 'body', name: 'name', type: 'null' }] }], [DRIFT_SPEC], { now: 2, window: 10 });
   t.same(nullScalar.endpoints[0]?.drift.map((d) => [d.kind, d.what]), [['param-type', 'body:name']], 'null for a declared string is drift');
 });
+
+t.test('drift: 1/0 for a declared boolean is fine in a query string, not in a JSON body', async (t) => {
+  const spec = importSpec(
+    {
+      openapi: '3.0.0',
+      info: { title: 'flags', version: '1' },
+      paths: {
+        '/attach': {
+          post: {
+            parameters: [{ name: 'stream', in: 'query', schema: { type: 'boolean' } }],
+            requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { tty: { type: 'boolean' } } } } } },
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    },
+    'flags.json',
+  );
+  const ep: ObservedEndpoint = {
+    host: 'h', method: 'POST', template: '/attach', firstSeen: 1, lastSeen: 2, calls: 1, statusCodes: { '200': 1 },
+    params: [{ location: 'query', name: 'stream', type: 'integer' }, { location: 'body', name: 'tty', type: 'integer' }],
+  };
+  const d = diffInventory([ep], [spec], { now: 2, window: 10 });
+  t.same(d.endpoints[0]?.drift.map((x) => [x.kind, x.what]), [['param-type', 'body:tty']], 'only the JSON integer is drift');
+});

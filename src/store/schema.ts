@@ -1,0 +1,9 @@
+// Every migration of the one state database, in version order: the inventory (1, 4), the alert
+// store (2) and the alert outbox (3). Whoever opens the file opens it with all of them, so no
+// component can find the file "newer than it knows".
+import { ALERT_MIGRATIONS } from '../alerting/store';
+import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
+import { OUTBOX_MIGRATIONS } from '../outputs/outbox/migrations';
+import type { Migration } from './database';
+
+export const ALL_MIGRATIONS: readonly Migration[] = [...INVENTORY_MIGRATIONS, ...ALERT_MIGRATIONS, ...OUTBOX_MIGRATIONS].sort((a, b) => a.version - b.version);
