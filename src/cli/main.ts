@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // tapwatch command line: subcommands share one composition (src/daemon/sensor.ts).
+import { alertsCommand, feedbackCommand } from './alerts';
 import { Command } from 'commander';
 import { ConfigError } from '../config/load';
 import { replayCommand } from './replay';
@@ -96,6 +97,30 @@ program
   .option('--format <format>', 'json or yaml', 'json')
   .option('-o, --output <file>', 'write to a file instead of standard output')
   .action((opts) => settle(Promise.resolve().then(() => openapiExportCommand(opts))));
+
+program
+  .command('alerts')
+  .description('alerts stored by replay --db or run, newest first')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file')
+  .option('--since <when>', 'alerts active since an ISO time or a span back from now (24h, 7d)')
+  .option('--severity <level>', 'at least this severity: info, low, medium, high, critical')
+  .option('--type <detector>', 'only this detector')
+  .option('--limit <n>', 'at most this many', '1000')
+  .option('--format <format>', 'table or json', 'table')
+  .action((opts) => settle(Promise.resolve().then(() => alertsCommand(opts))));
+
+program
+  .command('feedback <alertId>')
+  .description("record an analyst's verdict on an alert (kept for tuning and training)")
+  .requiredOption('--verdict <verdict>', 'false-positive or true-positive')
+  .option('--note <text>', 'why')
+  .option('--suppress', 'false positive: suppress this detector for this identity/client and endpoint')
+  .option('--suppress-for <span>', 'how long the suppression lasts (seconds, or 12h, 30d); default until deleted')
+  .option('--by <name>', 'who gives the verdict (default: the OS user)')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file')
+  .action((alertId: string, opts) => settle(Promise.resolve().then(() => feedbackCommand(alertId, opts))));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tapwatch: ${(err as Error).message}\n`);

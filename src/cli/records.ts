@@ -1,4 +1,5 @@
 // JSON records printed by `replay --format jsonl`: one object per line with a `type` field.
+import type { Alert } from '../alerting/types';
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
 import type { Sensor } from '../daemon/sensor';
@@ -121,4 +122,10 @@ export function statsText(rec: Record<string, unknown>): string {
   section('capture', rec['capture'] as Record<string, number>);
   lines.push(`rate:       ${Math.round(rec['packetsPerSec'] as number)} packets/s, ${(rec['mbPerSec'] as number).toFixed(1)} MB/s`);
   return lines.join('\n') + '\n';
+}
+
+/** An alert as a jsonl record: `type` is the record kind, so the alert's own type is `detector`. */
+export function alertRecord(alert: Alert): Record<string, unknown> {
+  const { type: detector, ...rest } = alert;
+  return { type: 'alert', detector, ...rest };
 }

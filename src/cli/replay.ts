@@ -4,10 +4,10 @@ import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
 import { createLogger } from '../core/logger';
 import { httpRecord } from '../http/record';
-import { packetRecord, statsRecord, statsText, transactionText } from './records';
+import { alertRecord, packetRecord, statsRecord, statsText, transactionText } from './records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
-import { openInventoryStage, type InventoryStage } from '../daemon/inventory-stage';
+import { openStages, type Stages } from '../daemon/stages';
 
 export interface ReplayOptions extends CommonOptions {
   format: string;
@@ -45,20 +45,28 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     sensor.onTransaction(jsonl ? (tx) => out.write(httpRecord(tx)) : (tx) => out.writeRaw(transactionText(tx)));
   }
 
-  let stage: InventoryStage | null = null;
+  // --no-inventory and --decode-only measure the stream stages alone: nothing after HTTP runs
+  let stages: Stages | null = null;
   if (config.inventory.enabled && opts.inventory !== false && opts.decodeOnly !== true) {
     try {
-      stage = openInventoryStage(config, sensor.counters, opts.db ?? (config.store.path || null), (e) => {
-        if (jsonl) out.write(e);
+      stages = openStages(config, sensor.counters, opts.db ?? (config.store.path || null), true, log, {
+        onInventoryEvent: (e) => {
+          if (jsonl) out.write(e);
+        },
+        onAlert: (alert) => {
+          if (jsonl) out.write(alertRecord(alert));
+        },
       });
     } catch (err) {
-      log.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the inventory database');
+      log.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the state database or an alert destination');
       return 1;
     }
-    for (const e of stage.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
-    const inventory = stage.inventory;
-    inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
-    sensor.onTransaction((tx) => inventory.observe(tx));
+    const inventory = stages.inventory;
+    if (inventory) {
+      for (const e of inventory.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
+      inventory.inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
+      sensor.onTransaction((tx) => inventory.inventory.observe(tx));
+    }
   }
 
   let exitCode = 0;
@@ -80,10 +88,18 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     }
   }
   sensor.finish();
-  stage?.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0);
+  let undelivered = 0;
+  if (stages) {
+    const closed = await stages.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs);
+    if (!closed.drained) {
+      undelivered = stages.alerts.backlog();
+      log.warn({ drainTimeoutMs: config.outputs.outbox.drainTimeoutMs }, 'alerts not delivered before the drain timeout stay queued in the database for the next run');
+    }
+  }
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
   const rec = statsRecord(sensor, inputs, elapsedSec);
-  if (stage) rec['inventory'] = { endpoints: stage.inventory.size, ...sensor.counters.snapshot('inventory.') };
+  if (stages?.inventory) rec['inventory'] = { endpoints: stages.inventory.inventory.size, ...sensor.counters.snapshot('inventory.') };
+  if (stages) rec['alerting'] = { ...sensor.counters.snapshot('alerting.'), ...sensor.counters.snapshot('outputs.'), undelivered };
   if (jsonl) {
     if (opts.stats !== false) out.write(rec);
   } else {

@@ -4,9 +4,9 @@ import { LiveSource } from '../capture/live-source';
 import { Sensor } from '../daemon/sensor';
 import { createLogger } from '../core/logger';
 import { resolveConfig, type CommonOptions } from './options';
-import { statsRecord } from './records';
+import { alertRecord, statsRecord } from './records';
 import { httpRecord } from '../http/record';
-import { openInventoryStage, type InventoryStage } from '../daemon/inventory-stage';
+import { openStages, type Stages } from '../daemon/stages';
 import { defaultDatabasePath } from '../store/paths';
 
 export interface RunOptions extends CommonOptions {
@@ -30,21 +30,24 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     return 2;
   }
   const sensor = new Sensor(config);
-  let stage: InventoryStage | null = null;
-  if (config.inventory.enabled) {
-    const dbPath = defaultDatabasePath(opts.db ?? config.store.path);
-    try {
-      stage = openInventoryStage(config, sensor.counters, dbPath, (e) => log.info({ event: e }, `inventory: ${e.event}`));
-    } catch (err) {
-      log.error({ db: dbPath, err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the inventory database');
-      return 1;
-    }
-    for (const e of stage.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
-    const inventory = stage.inventory;
-    inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
-    sensor.onTransaction((tx) => inventory.observe(tx));
-    log.info({ db: dbPath, specs: config.inventory.specs }, 'inventory ready');
+  const dbPath = defaultDatabasePath(opts.db ?? config.store.path);
+  let stages: Stages;
+  try {
+    stages = openStages(config, sensor.counters, dbPath, config.inventory.enabled, log, {
+      onInventoryEvent: (e) => log.info({ event: e }, `inventory: ${e.event}`),
+      onAlert: (alert, result) => log.warn({ alert: alertRecord(alert), outcome: result.outcome }, `alert: ${alert.type} ${alert.severity}`),
+    });
+  } catch (err) {
+    log.error({ db: dbPath, err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the state database or an alert destination');
+    return 1;
   }
+  const inventory = stages.inventory;
+  if (inventory) {
+    for (const e of inventory.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
+    inventory.inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
+    sensor.onTransaction((tx) => inventory.inventory.observe(tx));
+  }
+  log.info({ db: dbPath, specs: config.inventory.specs, destinations: stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) }, 'state and alerting ready');
   const c = config.capture;
   const source = new LiveSource(iface, {
     snaplen: c.snaplen,
@@ -99,7 +102,8 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   const result = await sensor.runSource(source);
   sensor.finish();
-  stage?.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0);
+  const closed = await stages.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs);
+  if (!closed.drained) log.warn('alerts not delivered before the drain timeout stay queued in the database for the next start');
   clearInterval(timer);
   clearInterval(heartbeat);
   if (durationTimer) clearTimeout(durationTimer);

@@ -13,14 +13,21 @@ export interface StoredMap {
   store: EndpointStore;
 }
 
-/** The map at --db (else store.path, else the state directory), or null after saying why not. */
-export function openStoredMap(dbOption: string | undefined, configured: string): StoredMap | null {
+/** The state database at --db (else store.path, else the state directory), or null after saying why not. */
+export function openStateDatabase(dbOption: string | undefined, configured: string): { file: string; db: Db } | null {
   const file = defaultDatabasePath(dbOption ?? configured);
   if (!existsSync(file)) {
     process.stderr.write(`tapwatch: no database at ${file}: run 'tapwatch replay --db ${file} FILE' or 'tapwatch run' first\n`);
     return null;
   }
-  const db = openDatabase(file, ALL_MIGRATIONS);
+  return { file, db: openDatabase(file, ALL_MIGRATIONS) };
+}
+
+/** The endpoint map in the state database, or null after saying why not. */
+export function openStoredMap(dbOption: string | undefined, configured: string): StoredMap | null {
+  const opened = openStateDatabase(dbOption, configured);
+  if (!opened) return null;
+  const { file, db } = opened;
   // Commands write little (corrections, templater state): a small queue is plenty.
   return { file, db, store: new EndpointStore(db, new BatchWriter(db, file, 1000, new Counters())) };
 }

@@ -1,6 +1,9 @@
 // Every option and bound of Tapwatch, with defaults and a one-line reason. The schema is the single
 // source of truth: `check-config` and the loader validate against it; the README documents it.
 import { z } from 'zod';
+import { alertingSchema } from '../alerting/config';
+import { syslogDestinationSchema } from '../outputs/syslog/config';
+import { outboxSchema, webhooksSchema } from '../outputs/webhook/config';
 
 const port = z.number().int().min(1).max(65535);
 
@@ -156,6 +159,26 @@ export const logSchema = z
   })
   .strict();
 
+export const outputsSchema = z
+  .object({
+    /** JSON POST destinations (signed, retried, durable outbox). */
+    webhooks: webhooksSchema,
+    /** Syslog collectors: RFC 5424 over udp / tcp / tls / unix stream socket, JSON or CEF body. */
+    syslog: z.array(syslogDestinationSchema).default([]),
+    outbox: outboxSchema.default(outboxSchema.parse({})),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    // names key the outbox rows and the counters, so one name is one destination
+    const seen = new Set<string>();
+    const check = (name: string, path: (string | number)[]): void => {
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path, message: `destination name "${name}" is used twice (webhooks and syslog share one namespace)` });
+      seen.add(name);
+    };
+    o.webhooks.forEach((d, i) => check(d.name, ['webhooks', i, 'name']));
+    o.syslog.forEach((d, i) => check(d.name, ['syslog', i, 'name']));
+  });
+
 export const configSchema = z
   .object({
     capture: captureSchema.default(captureSchema.parse({})),
@@ -164,6 +187,8 @@ export const configSchema = z
     http: httpSchema.default(httpSchema.parse({})),
     inventory: inventorySchema.default(inventorySchema.parse({})),
     store: storeSchema.default(storeSchema.parse({})),
+    alerting: alertingSchema.default(alertingSchema.parse({})),
+    outputs: outputsSchema.default(outputsSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
     /** Seconds between periodic capture-stats log lines in `run`. */
     statsIntervalSec: z.number().int().min(1).default(60),
@@ -178,3 +203,4 @@ export type ReassemblyConfig = z.infer<typeof reassemblySchema>;
 export type HttpConfig = z.infer<typeof httpSchema>;
 export type InventoryConfig = z.infer<typeof inventorySchema>;
 export type StoreConfig = z.infer<typeof storeSchema>;
+export type OutputsConfig = z.infer<typeof outputsSchema>;

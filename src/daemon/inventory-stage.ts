@@ -5,11 +5,10 @@ import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import { EndpointStore } from '../inventory/endpoint-store';
 import { Inventory } from '../inventory/inventory';
-import { ALL_MIGRATIONS } from '../store/schema';
 import { loadSpecFile, loadSpecFolder, type ImportedSpec } from '../inventory/openapi';
 import type { InventoryEvent } from '../inventory/types';
 import { BatchWriter } from '../store/batch-writer';
-import { openDatabase, type Db } from '../store/database';
+import type { Db } from '../store/database';
 
 export interface SpecLoad {
   specs: ImportedSpec[];
@@ -39,31 +38,26 @@ export function loadSpecs(paths: readonly string[]): SpecLoad {
 export interface InventoryStage {
   inventory: Inventory;
   specErrors: string[];
-  /** Final flush and close (end of replay, shutdown). */
+  /** Final flush (end of replay, shutdown); the database is closed by its owner. */
   close(now: number): void;
 }
 
-/** `dbPath` null: the map lives in memory only (replay without --db). */
+/** The inventory on the state database `db`, or in memory only when `db` is null. */
 export function openInventoryStage(
   config: Readonly<TapwatchConfig>,
   counters: Counters,
-  dbPath: string | null,
+  db: Db | null,
+  dbFile: string,
   emit: (event: InventoryEvent) => void,
 ): InventoryStage {
   const { specs, errors } = loadSpecs(config.inventory.specs);
-  let db: Db | null = null;
-  let store: EndpointStore | null = null;
-  if (dbPath !== null) {
-    db = openDatabase(dbPath, ALL_MIGRATIONS);
-    store = new EndpointStore(db, new BatchWriter(db, dbPath, config.store.maxPendingWrites, counters));
-  }
+  const store = db ? new EndpointStore(db, new BatchWriter(db, dbFile, config.store.maxPendingWrites, counters)) : null;
   const inventory = new Inventory(config.inventory, config.store, counters, store, emit, specs);
   return {
     inventory,
     specErrors: errors,
     close(now: number): void {
       inventory.flush(now);
-      db?.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import type { Alert, Severity } from '../../../../src/alerting/types';
 import { formatCef } from '../../../../src/outputs/formats/cef';
 import { formatRfc5424 } from '../../../../src/outputs/formats/rfc5424';
-import { parseCef, parseRfc5424, sampleAlert, sdParams } from './helpers';
+import { parseCef, parseRfc5424, sampleAlert, sdParams } from '../../../helpers/syslog-parse';
 
 const EXPECTED_CEF_SEVERITY: Record<Severity, number> = { info: 1, low: 3, medium: 5, high: 8, critical: 10 };
 const packageVersion = (JSON.parse(readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { version: string }).version;

@@ -4,7 +4,7 @@ import t from 'tap';
 import type { Alert, Severity } from '../../../../src/alerting/types';
 import { DEFAULT_SD_ID, formatRfc5424, rfc3339Micros } from '../../../../src/outputs/formats/rfc5424';
 import { FACILITIES } from '../../../../src/outputs/formats/syslog-fields';
-import { parseRfc5424, sampleAlert, sdParams, strictUtf8 } from './helpers';
+import { parseRfc5424, sampleAlert, sdParams, strictUtf8 } from '../../../helpers/syslog-parse';
 
 // RFC 5424 §6.2.1 table 2 and the mapping the issue asks for.
 const EXPECTED_SYSLOG_SEVERITY: Record<Severity, number> = { critical: 2, high: 3, medium: 4, low: 5, info: 6 };

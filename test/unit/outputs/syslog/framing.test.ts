@@ -2,8 +2,8 @@
 import t from 'tap';
 import { Backoff } from '../../../../src/outputs/syslog/backoff';
 import { encodeMessage, frame, truncateUtf8 } from '../../../../src/outputs/syslog/framing';
-import { strictUtf8 } from '../formats/helpers';
-import { LfDeframer, OctetCountingDeframer } from './listeners';
+import { strictUtf8 } from '../../../helpers/syslog-parse';
+import { LfDeframer, OctetCountingDeframer } from '../../../helpers/syslog-collector';
 
 t.test('truncation at every cap: valid UTF-8, the longest prefix that fits', async (t) => {
   // 1-, 2-, 3- and 4-byte characters in a row.

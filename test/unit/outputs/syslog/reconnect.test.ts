@@ -5,8 +5,8 @@ import { Counters } from '../../../../src/core/counters';
 import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
 import type { SendResult } from '../../../../src/outputs/types';
 import type { Alert } from '../../../../src/alerting/types';
-import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../formats/helpers';
-import { startCollector } from './listeners';
+import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
+import { startCollector } from '../../../helpers/syslog-collector';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

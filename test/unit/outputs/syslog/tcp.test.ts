@@ -4,8 +4,8 @@ import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
 import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
 import type { SendResult } from '../../../../src/outputs/types';
-import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../formats/helpers';
-import { startCollector } from './listeners';
+import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
+import { startCollector } from '../../../helpers/syslog-collector';
 
 const BURST = 1000;
 

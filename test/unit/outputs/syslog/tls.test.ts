@@ -7,8 +7,8 @@ import path from 'node:path';
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
 import { createSyslogTransport, syslogDestinationSchema, type SyslogDestinationInput } from '../../../../src/outputs/syslog/config';
-import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../formats/helpers';
-import { startCollector } from './listeners';
+import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
+import { startCollector } from '../../../helpers/syslog-collector';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-syslog-tls-'));
 const file = (name: string): string => path.join(dir, name);

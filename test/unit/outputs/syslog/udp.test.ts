@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
 import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
-import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../formats/helpers';
+import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
 
 async function listener(): Promise<{ socket: dgram.Socket; datagrams: Buffer[]; port: number }> {
   const socket = dgram.createSocket('udp4');

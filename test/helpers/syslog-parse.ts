@@ -1,6 +1,6 @@
 // Test-side readers of what the syslog sink writes, written from the RFCs' grammar rather than from
 // the formatter: an RFC 5424 parser (§6 ABNF), a CEF parser, and a builder of sample alerts.
-import type { Alert } from '../../../../src/alerting/types';
+import type { Alert } from '../../src/alerting/types';
 
 export interface SdElement {
   id: string;

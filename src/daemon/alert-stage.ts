@@ -1,0 +1,121 @@
+// The alerting stage: findings (today from the inventory; detectors and models later) go through
+// the policy (suppression, dedupe, rate bound, severity, playbook); every alert is stored in SQLite
+// before any sink sees it, then queued in the durable outbox for each destination whose filter it
+// passes, and delivered in order by the dispatcher.
+import type { TapwatchConfig } from '../config/schema';
+import type { Counters } from '../core/counters';
+import type { Logger } from '../core/logger';
+import { AlertPolicy, AlertStore, findingsForSpecStatus, findingsFromInventoryEvent, suppressionsFromConfig, type PolicyResult } from '../alerting';
+import type { Alert, Finding } from '../alerting/types';
+import type { InventoryEvent } from '../inventory/types';
+import { createDestinations, type Destination } from '../outputs/destinations';
+import { Dispatcher } from '../outputs/outbox/dispatcher';
+import { Outbox } from '../outputs/outbox/outbox';
+import type { Db } from '../store/database';
+import { matchesFilter } from '../outputs/webhook/filter';
+
+export interface AlertStage {
+  readonly policy: AlertPolicy;
+  readonly store: AlertStore;
+  readonly outbox: Outbox;
+  readonly destinations: readonly Destination[];
+  /** One finding through the policy; returns what the policy decided. */
+  process(finding: Finding): PolicyResult;
+  /** Inventory events that are findings: spec status (shadow, zombie, drift) and exposures. */
+  onInventoryEvent(event: InventoryEvent): void;
+  /** Alerts queued for a destination (all destinations without a name). */
+  backlog(destination?: string): number;
+  /**
+   * Waits up to `drainMs` for the outbox to empty, then stops delivery. What is left stays queued
+   * in SQLite and goes out on the next start.
+   */
+  close(drainMs: number): Promise<{ drained: boolean }>;
+}
+
+/** `onAlert` sees every alert that is delivered (new, or an update worth re-delivering). */
+export function openAlertStage(
+  config: Readonly<TapwatchConfig>,
+  counters: Counters,
+  db: Db,
+  dbFile: string,
+  log: Logger,
+  onAlert: (alert: Alert, result: PolicyResult) => void,
+): AlertStage {
+  const store = new AlertStore(db, dbFile);
+  // a copy of the config's rules in the database, so `tapwatch alerts` can show them
+  store.syncConfigSuppressions(suppressionsFromConfig(config.alerting.suppressions));
+  const policy = new AlertPolicy(config.alerting, counters, { suppressions: store });
+  const outbox = new Outbox(db, { maxBacklogPerDestination: config.outputs.outbox.maxBacklogPerDestination, counters });
+  const destinations = createDestinations(config.outputs, counters);
+  const dispatcher = new Dispatcher(outbox, destinations.map((d) => ({ transport: d.transport, retry: d.retry })), { counters, logger: log });
+  dispatcher.start();
+
+  const process = (finding: Finding): PolicyResult => {
+    const result = policy.process(finding);
+    const alert = result.alert;
+    if (alert === null) return result;
+    try {
+      store.saveAlert(alert);
+    } catch (err) {
+      // disk full or similar: counted and logged; the alert still goes to the sinks
+      counters.inc('alerting.store_failed');
+      log.error({ err: (err as Error).message, alert: alert.id }, 'cannot store alert');
+    }
+    if (!result.deliver) return result;
+    const names = destinations.filter((d) => matchesFilter(d.filter, alert)).map((d) => d.transport.name);
+    if (names.length > 0) {
+      try {
+        outbox.enqueue(names, alert);
+        dispatcher.notify();
+      } catch (err) {
+        counters.inc('outputs.enqueue_failed');
+        log.error({ err: (err as Error).message, alert: alert.id }, 'cannot queue alert for delivery');
+      }
+    }
+    onAlert(alert, result);
+    return result;
+  };
+
+  const onInventoryEvent = (e: InventoryEvent): void => {
+    const endpoint = { host: e.host, method: e.method, template: e.template };
+    const ctx = {
+      ...(e.client !== undefined ? { client: e.client } : {}),
+      ...(e.server !== undefined ? { server: e.server } : {}),
+      ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}),
+    };
+    let findings: Finding[] = [];
+    if (e.event === 'spec-status' && e.status !== undefined) {
+      findings = findingsForSpecStatus(endpoint, e.ts, {
+        ...ctx,
+        specStatus: e.status,
+        ...(e.specDetail?.drift ? { drift: e.specDetail.drift } : {}),
+        ...(e.specDetail?.zombie ? { zombie: e.specDetail.zombie } : {}),
+      });
+    } else if (e.event === 'new-sensitive-data') {
+      findings = findingsFromInventoryEvent(e, ctx);
+    }
+    for (const f of findings) process(f);
+  };
+
+  const backlog = (destination?: string): number =>
+    destination !== undefined ? outbox.backlog(destination) : destinations.reduce((n, d) => n + outbox.backlog(d.transport.name), 0);
+
+  return {
+    policy,
+    store,
+    outbox,
+    destinations,
+    process,
+    onInventoryEvent,
+    backlog,
+    async close(drainMs: number): Promise<{ drained: boolean }> {
+      const deadline = Date.now() + drainMs;
+      while (backlog() > 0 && Date.now() < deadline) {
+        dispatcher.notify();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const stopped = await dispatcher.stop({ drainMs: Math.max(0, deadline - Date.now()) });
+      return { drained: stopped.drained && backlog() === 0 };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// The stages after HTTP, on one state database: the inventory and the alerting stage (policy,
+// alert store, outbox, delivery). `replay` and `run` open them the same way; without a database
+// file (replay without --db) the state lives in an in-memory SQLite database for the run.
+import type { TapwatchConfig } from '../config/schema';
+import type { Counters } from '../core/counters';
+import type { Logger } from '../core/logger';
+import type { PolicyResult } from '../alerting';
+import type { Alert } from '../alerting/types';
+import type { InventoryEvent } from '../inventory/types';
+import { openDatabase, type Db } from '../store/database';
+import { ALL_MIGRATIONS } from '../store/schema';
+import { openAlertStage, type AlertStage } from './alert-stage';
+import { openInventoryStage, type InventoryStage } from './inventory-stage';
+
+export interface Stages {
+  readonly db: Db;
+  /** The database file, or `:memory:`. */
+  readonly dbFile: string;
+  readonly inventory: InventoryStage | null;
+  readonly alerts: AlertStage;
+  /** Final inventory flush at packet time `now`, outbox drained within `drainMs`, database closed. */
+  close(now: number, drainMs: number): Promise<{ drained: boolean }>;
+}
+
+export interface StageHooks {
+  onInventoryEvent?: (event: InventoryEvent) => void;
+  onAlert?: (alert: Alert, result: PolicyResult) => void;
+}
+
+/** Throws StoreError (database) or an Error naming a destination that cannot be set up. */
+export function openStages(
+  config: Readonly<TapwatchConfig>,
+  counters: Counters,
+  dbPath: string | null,
+  withInventory: boolean,
+  log: Logger,
+  hooks: StageHooks,
+): Stages {
+  const dbFile = dbPath ?? ':memory:';
+  const db = openDatabase(dbFile, ALL_MIGRATIONS);
+  try {
+    const alerts = openAlertStage(config, counters, db, dbFile, log, (a, r) => hooks.onAlert?.(a, r));
+    const inventory = withInventory
+      ? openInventoryStage(config, counters, db, dbFile, (e) => {
+          hooks.onInventoryEvent?.(e);
+          alerts.onInventoryEvent(e);
+        })
+      : null;
+    return {
+      db,
+      dbFile,
+      inventory,
+      alerts,
+      async close(now: number, drainMs: number): Promise<{ drained: boolean }> {
+        inventory?.close(now);
+        const result = await alerts.close(drainMs);
+        db.close();
+        return result;
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,29 @@
+// Builds the configured alert destinations (webhooks and syslog collectors): each one's transport,
+// retry policy and filter. Every destination is fed from the durable outbox by the dispatcher.
+import type { OutputsConfig } from '../config/schema';
+import type { Counters } from '../core/counters';
+import type { RetryPolicy } from './outbox/backoff';
+import { createSyslogTransport } from './syslog/config';
+import type { DestinationFilter, Transport } from './types';
+import { createWebhookTransport, destinationFilter, webhookRetryPolicy } from './webhook/config';
+
+export interface Destination {
+  readonly kind: 'webhook' | 'syslog';
+  readonly transport: Transport;
+  readonly retry: RetryPolicy;
+  readonly filter: DestinationFilter;
+}
+
+/** Throws (with the destination named) when one cannot be set up, e.g. an unreadable TLS file. */
+export function createDestinations(config: Readonly<OutputsConfig>, counters: Counters, env: NodeJS.ProcessEnv = process.env): Destination[] {
+  const out: Destination[] = [];
+  for (const w of config.webhooks) {
+    out.push({ kind: 'webhook', transport: createWebhookTransport(w, env), retry: webhookRetryPolicy(w), filter: destinationFilter(w) });
+  }
+  for (const s of config.syslog) {
+    // a collector that is down is retried on the reconnect schedule
+    const retry: RetryPolicy = { initialMs: s.reconnect.initialMs, maxMs: s.reconnect.maxMs, maxRetryAfterMs: s.reconnect.maxMs };
+    out.push({ kind: 'syslog', transport: createSyslogTransport(s, counters), retry, filter: s.filter });
+  }
+  return out;
+}
