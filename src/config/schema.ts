@@ -2,6 +2,7 @@
 // source of truth: `check-config` and the loader validate against it; the README documents it.
 import { z } from 'zod';
 import { alertingSchema } from '../alerting/config';
+import { daemonSchema } from '../daemon/config';
 import { syslogDestinationSchema } from '../outputs/syslog/config';
 import { outboxSchema, webhooksSchema } from '../outputs/webhook/config';
 
@@ -189,6 +190,7 @@ export const configSchema = z
     store: storeSchema.default(storeSchema.parse({})),
     alerting: alertingSchema.default(alertingSchema.parse({})),
     outputs: outputsSchema.default(outputsSchema.parse({})),
+    daemon: daemonSchema.default(daemonSchema.parse({})),
     log: logSchema.default(logSchema.parse({})),
     /** Seconds between periodic capture-stats log lines in `run`. */
     statsIntervalSec: z.number().int().min(1).default(60),
