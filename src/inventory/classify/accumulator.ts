@@ -101,10 +101,13 @@ export interface ParamSnapshot {
 }
 
 export interface EndpointSnapshot {
+  /** Calls analysed in full. */
   readonly calls: number;
   readonly responses: number;
+  /** Of the analysed calls. */
   readonly firstSeen: number | null;
   readonly lastSeen: number | null;
+  /** Every call's status code, sampled-out calls included. */
   readonly statusCodes: Record<string, number>;
   readonly reqContentTypes: Record<string, number>;
   readonly respContentTypes: Record<string, number>;
@@ -120,8 +123,17 @@ export interface EndpointSnapshot {
   readonly unauthenticatedSuccess: number;
   readonly responseBytes: { readonly count: number; readonly sum: number; readonly max: number };
   readonly records: { readonly count: number; readonly sum: number; readonly max: number; readonly lowerBounds: number } | null;
+  /** Distinct clients (including clients rows of older builds counted without keeping their address). */
   readonly clients: number;
+  /** Calls from clients beyond `maxClients`. */
   readonly clientsOverflow: number;
+  /** The clients' addresses in first-seen order (bounded by `maxClients`), so a restored learner knows them. */
+  readonly clientList: readonly string[];
+  /** JSON/form response bodies per status class: what response-field presence is measured against. */
+  readonly responseBodies: Record<string, number>;
+  /** Calls only counted (sampling), and their status codes (also part of `statusCodes`). */
+  readonly sampledOutCalls: number;
+  readonly sampledOutStatusCodes: Record<string, number>;
 }
 
 /** Adds `by` to `rec[k]` and returns the new count (1 on a first sighting of a unit bump). */
@@ -150,6 +162,40 @@ function mediaType(ct: string | null | undefined): string | null {
   return (semi >= 0 ? ct.slice(0, semi) : ct).trim().toLowerCase().slice(0, 100);
 }
 
+/**
+ * Everything a learner holds, as plain data: what `absorb` and `fromSnapshot` merge. Read from a
+ * live learner (`state()`) or from a stored snapshot (`parseSnapshot`).
+ */
+interface LearnerState {
+  calls: number;
+  responses: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** Analysed calls only (a first sighting here is novelty). */
+  statusCodes: Record<string, number>;
+  sampledOutCalls: number;
+  sampledOutStatusCodes: Record<string, number>;
+  respBodies: Record<string, number>;
+  reqCt: Record<string, number>;
+  respCt: Record<string, number>;
+  params: readonly ParamStats[];
+  paramsDropped: number;
+  pii: Iterable<PiiFieldStats>;
+  piiTotals: Partial<Record<PiiKind, number>>;
+  piiDropped: number;
+  auth: Partial<Record<AuthKind, number>>;
+  jwtAlgs: Record<string, number>;
+  apiKeyNames: Record<string, number>;
+  sessionCookies: Record<string, number>;
+  unauthSuccess: number;
+  bytes: { count: number; sum: number; max: number };
+  records: { count: number; sum: number; max: number; lowerBounds: number } | null;
+  clients: Iterable<string>;
+  /** Clients counted without an address (rows of older builds kept only the count). */
+  unlistedClients: number;
+  clientsOverflow: number;
+}
+
 /** Accumulates `TransactionClassification`s of one endpoint. */
 export class EndpointLearner {
   private readonly opts: EndpointLearnerOptions;
@@ -159,14 +205,19 @@ export class EndpointLearner {
   private readonly piiFields = new Map<string, PiiFieldStats>();
   private readonly piiTotals: Partial<Record<PiiKind, number>> = {};
   private readonly clientSet = new Set<string>();
+  /** Clients of restored rows known only by count; they take room under `maxClients` too. */
+  private unlistedClients = 0;
+  /** Analysed calls (every one is a request). */
   private calls = 0;
-  private requests = 0;
   private responses = 0;
   /** JSON/form response bodies per status class: the denominator of response-field presence. */
   private readonly respBodies: Record<string, number> = {};
   private firstSeen: number | null = null;
   private lastSeen: number | null = null;
+  /** Of analysed calls; `sampledOutStatusCodes` holds the others (kept apart: only analysed calls bring novelty). */
   private readonly statusCodes: Record<string, number> = {};
+  private sampledOutCalls = 0;
+  private readonly sampledOutStatusCodes: Record<string, number> = {};
   private readonly reqCt: Record<string, number> = {};
   private readonly respCt: Record<string, number> = {};
   private readonly auth: Partial<Record<AuthKind, number>> = {};
@@ -189,6 +240,17 @@ export class EndpointLearner {
     this.opts = { ...DEFAULT_ENDPOINT_LEARNER_OPTIONS, ...opts };
   }
 
+  /**
+   * A learner that continues as if it had seen the calls behind `snapshot` (a stored `snapshot()`,
+   * also as written by older builds: without client addresses, response-body counts or sampled-out
+   * status codes, which are then approximated). Malformed parts are skipped; null gives an empty learner.
+   */
+  static fromSnapshot(snapshot: unknown, opts: Partial<EndpointLearnerOptions> = {}, counters?: Counters): EndpointLearner {
+    const learner = new EndpointLearner(opts, counters);
+    learner.merge(parseSnapshot(snapshot));
+    return learner;
+  }
+
   get paramCount(): number {
     return this.params.length;
   }
@@ -198,23 +260,19 @@ export class EndpointLearner {
     return this.novelties;
   }
 
+  /** Calls analysed plus calls only counted. */
+  get totalCalls(): number {
+    return this.calls + this.sampledOutCalls;
+  }
+
   observe(c: TransactionClassification, meta: ObservationMeta): LearnEvent[] {
     const events: LearnEvent[] = [];
     const ts = meta.ts;
     this.calls++;
     this.firstSeen = this.firstSeen === null ? ts : Math.min(this.firstSeen, ts);
     this.lastSeen = this.lastSeen === null ? ts : Math.max(this.lastSeen, ts);
-    if (meta.client) {
-      if (this.clientSet.has(meta.client)) {
-        /* known */
-      } else if (this.clientSet.size < this.opts.maxClients) this.clientSet.add(meta.client);
-      else {
-        this.clientsOverflow++;
-        this.counters?.inc('inventory.classify.clients_overflow');
-      }
-    }
+    if (meta.client) this.addClient(meta.client);
     // request
-    this.requests++;
     const rct = mediaType(meta.reqContentType);
     if (rct && this.reqCt[rct] === undefined && bumpBounded(this.reqCt, rct, this.opts.maxContentTypes)) this.novelties++;
     else if (rct) bumpBounded(this.reqCt, rct, this.opts.maxContentTypes);
@@ -257,6 +315,139 @@ export class EndpointLearner {
     return events;
   }
 
+  /** A call counted without analysis (sampling): only its status code is kept. */
+  countSampledOut(status: number | null): void {
+    this.sampledOutCalls++;
+    if (status !== null) bump(this.sampledOutStatusCodes, String(status));
+  }
+
+  /**
+   * Folds another endpoint's learning into this one (template merges): counts and histograms add,
+   * time spans widen, parameters and sensitive fields not known here are appended in their order.
+   * Bounds still apply: what does not fit is dropped and counted like on `observe` (a dropped
+   * parameter or field adds the messages it was seen in; a client beyond `maxClients` adds one to
+   * `clientsOverflow`, not its calls, which are unknown). Accepts a learner or a stored snapshot.
+   */
+  absorb(other: unknown): this {
+    this.merge(other instanceof EndpointLearner ? other.state() : parseSnapshot(other));
+    return this;
+  }
+
+  private state(): LearnerState {
+    return {
+      calls: this.calls, responses: this.responses, firstSeen: this.firstSeen, lastSeen: this.lastSeen,
+      statusCodes: this.statusCodes, sampledOutCalls: this.sampledOutCalls, sampledOutStatusCodes: this.sampledOutStatusCodes,
+      respBodies: this.respBodies, reqCt: this.reqCt, respCt: this.respCt, params: this.params, paramsDropped: this.paramsDropped,
+      pii: this.piiFields.values(), piiTotals: this.piiTotals, piiDropped: this.piiDropped, auth: this.auth,
+      jwtAlgs: this.jwtAlgs, apiKeyNames: this.apiKeyNames, sessionCookies: this.sessionCookies, unauthSuccess: this.unauthSuccess,
+      bytes: this.bytes, records: this.records, clients: this.clientSet, unlistedClients: this.unlistedClients, clientsOverflow: this.clientsOverflow,
+    };
+  }
+
+  private merge(o: LearnerState): void {
+    this.calls += o.calls;
+    this.responses += o.responses;
+    this.firstSeen = minOf(this.firstSeen, o.firstSeen);
+    this.lastSeen = maxOf(this.lastSeen, o.lastSeen);
+    addAll(this.statusCodes, o.statusCodes);
+    this.sampledOutCalls += o.sampledOutCalls;
+    addAll(this.sampledOutStatusCodes, o.sampledOutStatusCodes);
+    addAll(this.respBodies, o.respBodies);
+    addBounded(this.reqCt, o.reqCt, this.opts.maxContentTypes);
+    addBounded(this.respCt, o.respCt, this.opts.maxContentTypes);
+    for (const p of o.params) this.mergeParam(p);
+    this.paramsDropped += o.paramsDropped;
+    for (const p of o.pii) this.mergePii(p);
+    addAll(this.piiTotals, o.piiTotals);
+    this.piiDropped += o.piiDropped;
+    addAll(this.auth, o.auth);
+    addBounded(this.jwtAlgs, o.jwtAlgs, this.opts.maxAuthNames);
+    addBounded(this.apiKeyNames, o.apiKeyNames, this.opts.maxAuthNames);
+    addBounded(this.sessionCookies, o.sessionCookies, this.opts.maxAuthNames);
+    this.unauthSuccess += o.unauthSuccess;
+    this.bytes.count += o.bytes.count;
+    this.bytes.sum += o.bytes.sum;
+    this.bytes.max = Math.max(this.bytes.max, o.bytes.max);
+    if (o.records) {
+      const r = (this.records ??= { count: 0, sum: 0, max: 0, lowerBounds: 0 });
+      r.count += o.records.count;
+      r.sum += o.records.sum;
+      r.max = Math.max(r.max, o.records.max);
+      r.lowerBounds += o.records.lowerBounds;
+    }
+    for (const c of o.clients) this.addClient(c);
+    const room = Math.max(0, this.opts.maxClients - this.clientSet.size - this.unlistedClients);
+    const unlisted = Math.min(room, o.unlistedClients);
+    this.unlistedClients += unlisted;
+    this.countClientOverflow(o.unlistedClients - unlisted + o.clientsOverflow, o.unlistedClients - unlisted);
+    // what a learner that saw every call would count as first sightings
+    this.novelties = this.countNovelties();
+  }
+
+  private mergeParam(p: ParamStats): void {
+    const byName = this.paramGroup(p.direction, p.statusClass)[p.location];
+    const s = byName.get(p.name);
+    if (s) {
+      s.present += p.present;
+      addAll(s.types, p.types);
+      addAll(s.formats, p.formats);
+      s.firstSeen = Math.min(s.firstSeen, p.firstSeen);
+      s.lastSeen = Math.max(s.lastSeen, p.lastSeen);
+    } else if (this.params.length < this.opts.maxParams) {
+      const copy: ParamStats = { ...p, types: { ...p.types }, formats: { ...p.formats } };
+      this.params.push(copy);
+      byName.set(p.name, copy);
+    } else {
+      this.paramsDropped += p.present;
+      if (p.present > 0) this.counters?.inc('inventory.classify.params_overflow', p.present);
+    }
+  }
+
+  private mergePii(p: PiiFieldStats): void {
+    const key = piiKey(p.direction, p.location, p.field, p.kind);
+    const s = this.piiFields.get(key);
+    if (s) {
+      s.count += p.count;
+      s.messages += p.messages;
+      s.firstSeen = Math.min(s.firstSeen, p.firstSeen);
+      s.lastSeen = Math.max(s.lastSeen, p.lastSeen);
+    } else if (this.piiFields.size < this.opts.maxPiiFields) {
+      this.piiFields.set(key, { ...p });
+    } else {
+      this.piiDropped += p.messages;
+      if (p.messages > 0) this.counters?.inc('inventory.classify.pii_fields_overflow', p.messages);
+    }
+  }
+
+  private countNovelties(): number {
+    let n = this.params.length + this.piiFields.size;
+    for (const p of this.params) n += Object.keys(p.types).length;
+    for (const rec of [this.statusCodes, this.auth, this.reqCt, this.respCt]) n += Object.keys(rec).length;
+    return n;
+  }
+
+  private addClient(client: string): void {
+    if (this.clientSet.has(client)) return;
+    if (this.clientSet.size + this.unlistedClients < this.opts.maxClients) this.clientSet.add(client);
+    else this.countClientOverflow(1, 1);
+  }
+
+  /** `n` more overflowing calls, `hits` of them bound hits now (the rest were counted when they happened). */
+  private countClientOverflow(n: number, hits: number): void {
+    this.clientsOverflow += n;
+    if (hits > 0) this.counters?.inc('inventory.classify.clients_overflow', hits);
+  }
+
+  private paramGroup(direction: Direction, cls: string | null): ParamIndex {
+    const byClass = this.paramIndex[direction];
+    let index = byClass.get(cls ?? '');
+    if (index === undefined) {
+      index = newParamIndex();
+      byClass.set(cls ?? '', index);
+    }
+    return index;
+  }
+
   private addParams(
     direction: Direction,
     cls: string | null,
@@ -265,12 +456,7 @@ export class EndpointLearner {
     events: LearnEvent[],
   ): void {
     if (params.length === 0) return;
-    const byClass = this.paramIndex[direction];
-    let index = byClass.get(cls ?? '');
-    if (index === undefined) {
-      index = newParamIndex();
-      byClass.set(cls ?? '', index);
-    }
+    const index = this.paramGroup(direction, cls);
     for (const p of params) {
       const byName = index[p.location];
       let s = byName.get(p.name);
@@ -296,7 +482,7 @@ export class EndpointLearner {
   private addPii(direction: Direction, pii: TransactionClassification['request']['pii'], ts: number, events: LearnEvent[]): void {
     for (const p of pii) {
       bump(this.piiTotals, p.kind, p.count);
-      const key = `${direction}\u0000${p.location}\u0000${p.field}\u0000${p.kind}`;
+      const key = piiKey(direction, p.location, p.field, p.kind);
       let s = this.piiFields.get(key);
       if (!s) {
         if (this.piiFields.size >= this.opts.maxPiiFields) {
@@ -315,7 +501,7 @@ export class EndpointLearner {
     }
   }
 
-  /** Calls observed so far (cheaper than a snapshot). */
+  /** Calls analysed so far (cheaper than a snapshot). */
   snapshotCalls(): number {
     return this.calls;
   }
@@ -323,7 +509,7 @@ export class EndpointLearner {
   snapshot(): EndpointSnapshot {
     const params: ParamSnapshot[] = [];
     for (const s of this.params) {
-      const of = s.direction === 'request' ? this.requests : (this.respBodies[s.statusClass ?? ''] ?? 0);
+      const of = s.direction === 'request' ? this.calls : (this.respBodies[s.statusClass ?? ''] ?? 0);
       let type: ValueType = 'string';
       let best = -1;
       const merged: Partial<Record<ValueType, number>> = { ...s.types };
@@ -365,12 +551,14 @@ export class EndpointLearner {
         lastSeen: s.lastSeen,
       });
     }
+    const statusCodes = { ...this.statusCodes };
+    addAll(statusCodes, this.sampledOutStatusCodes);
     return {
       calls: this.calls,
       responses: this.responses,
       firstSeen: this.firstSeen,
       lastSeen: this.lastSeen,
-      statusCodes: { ...this.statusCodes },
+      statusCodes,
       reqContentTypes: { ...this.reqCt },
       respContentTypes: { ...this.respCt },
       params,
@@ -385,8 +573,140 @@ export class EndpointLearner {
       unauthenticatedSuccess: this.unauthSuccess,
       responseBytes: { ...this.bytes },
       records: this.records ? { ...this.records } : null,
-      clients: this.clientSet.size,
+      clients: this.clientSet.size + this.unlistedClients,
       clientsOverflow: this.clientsOverflow,
+      clientList: [...this.clientSet],
+      responseBodies: { ...this.respBodies },
+      sampledOutCalls: this.sampledOutCalls,
+      sampledOutStatusCodes: { ...this.sampledOutStatusCodes },
     };
   }
+}
+
+/** The learned statistics of two stored rows as one (human merges of stored endpoints). */
+export function mergeSnapshots(into: unknown, from: unknown, opts: Partial<EndpointLearnerOptions> = {}, counters?: Counters): EndpointSnapshot {
+  return EndpointLearner.fromSnapshot(into, opts, counters).absorb(from).snapshot();
+}
+
+const piiKey = (direction: Direction, location: ParamLocation, field: string, kind: PiiKind): string =>
+  `${direction}\u0000${location}\u0000${field}\u0000${kind}`;
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+function addAll<K extends string>(into: Partial<Record<K, number>>, from: Partial<Record<K, number>>): void {
+  for (const [k, n] of Object.entries(from) as Array<[K, number]>) bump(into, k, n);
+}
+
+/** Like `bumpBounded` for whole counts: a key that does not fit is dropped (as `observe` drops it). */
+function addBounded(into: Record<string, number>, from: Record<string, number>, max: number): void {
+  for (const [k, n] of Object.entries(from)) {
+    if (into[k] === undefined && Object.keys(into).length >= max) continue;
+    into[k] = (into[k] ?? 0) + n;
+  }
+}
+
+// ---- reading stored snapshots (current and older formats), tolerant of damaged JSON ----
+
+type Json = Record<string, unknown>;
+
+const DIRECTIONS: ReadonlySet<string> = new Set(['request', 'response']);
+const LOCATIONS: ReadonlySet<string> = new Set(['query', 'body', 'header', 'cookie']);
+
+const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const count = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : 0);
+const time = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+function counts<K extends string = string>(x: unknown): Record<K, number> {
+  const out = {} as Record<K, number>;
+  if (!isObject(x)) return out;
+  for (const [k, v] of Object.entries(x)) if (count(v) > 0) out[k as K] = count(v);
+  return out;
+}
+
+function parseParam(x: unknown): ParamStats | null {
+  if (!isObject(x)) return null;
+  const { direction, location, name, statusClass: cls } = x;
+  if (typeof direction !== 'string' || !DIRECTIONS.has(direction) || typeof location !== 'string' || !LOCATIONS.has(location)) return null;
+  if (typeof name !== 'string' || (cls !== null && typeof cls !== 'string')) return null;
+  const firstSeen = time(x['firstSeen']) ?? 0;
+  return {
+    direction: direction as Direction, location: location as ParamLocation, name, statusClass: cls,
+    present: count(x['present']), types: counts<ValueType>(x['types']), formats: counts<ValueFormat>(x['formats']),
+    firstSeen, lastSeen: time(x['lastSeen']) ?? firstSeen,
+  };
+}
+
+function parsePii(x: unknown): PiiFieldStats | null {
+  if (!isObject(x)) return null;
+  const { direction, location, field, kind } = x;
+  if (typeof direction !== 'string' || !DIRECTIONS.has(direction) || typeof location !== 'string' || !LOCATIONS.has(location)) return null;
+  if (typeof field !== 'string' || typeof kind !== 'string') return null;
+  const firstSeen = time(x['firstSeen']) ?? 0;
+  return {
+    direction: direction as Direction, location: location as ParamLocation, field, kind: kind as PiiKind,
+    count: count(x['count']), messages: count(x['messages']), firstSeen, lastSeen: time(x['lastSeen']) ?? firstSeen,
+  };
+}
+
+/** A stored snapshot as learner state. Older rows lack some fields; they are derived where they can be. */
+function parseSnapshot(raw: unknown): LearnerState {
+  const s = isObject(raw) ? raw : {};
+  const params = (Array.isArray(s['params']) ? s['params'] : []).map(parseParam).filter((p): p is ParamStats => p !== null);
+  // `statusCodes` holds every call's code; the analysed calls' are what is left after the sampled-out ones.
+  // Older rows did not keep the sampled-out codes apart: there all of them count as analysed.
+  const sampledOutStatusCodes = counts(s['sampledOutStatusCodes']);
+  const statusCodes = counts(s['statusCodes']);
+  for (const [code, n] of Object.entries(sampledOutStatusCodes)) {
+    const left = (statusCodes[code] ?? 0) - n;
+    if (left > 0) statusCodes[code] = left;
+    else delete statusCodes[code];
+  }
+  // Older rows: a response field's `of` is its status class's body count (a class without fields is lost).
+  let respBodies = counts(s['responseBodies']);
+  if (!isObject(s['responseBodies'])) {
+    respBodies = {};
+    for (const p of Array.isArray(s['params']) ? (s['params'] as unknown[]) : []) {
+      if (isObject(p) && p['direction'] === 'response' && (typeof p['statusClass'] === 'string' || p['statusClass'] === null)) {
+        const cls = (p['statusClass'] as string | null) ?? '';
+        respBodies[cls] = Math.max(respBodies[cls] ?? 0, count(p['of']));
+      }
+    }
+  }
+  const clientList = Array.isArray(s['clientList']) ? s['clientList'].filter((c): c is string => typeof c === 'string') : [];
+  const bytes = isObject(s['responseBytes']) ? s['responseBytes'] : {};
+  const rec = isObject(s['records']) ? s['records'] : null;
+  return {
+    calls: count(s['calls']),
+    responses: count(s['responses']),
+    firstSeen: time(s['firstSeen']),
+    lastSeen: time(s['lastSeen']),
+    statusCodes,
+    sampledOutCalls: count(s['sampledOutCalls']),
+    sampledOutStatusCodes,
+    respBodies,
+    reqCt: counts(s['reqContentTypes']),
+    respCt: counts(s['respContentTypes']),
+    params,
+    paramsDropped: count(s['paramsDropped']),
+    pii: (Array.isArray(s['pii']) ? s['pii'] : []).map(parsePii).filter((p): p is PiiFieldStats => p !== null),
+    piiTotals: counts<PiiKind>(s['piiTotals']),
+    piiDropped: count(s['piiDropped']),
+    auth: counts<AuthKind>(s['auth']),
+    jwtAlgs: counts(s['jwtAlgs']),
+    apiKeyNames: counts(s['apiKeyNames']),
+    sessionCookies: counts(s['sessionCookies']),
+    unauthSuccess: count(s['unauthenticatedSuccess']),
+    bytes: { count: count(bytes['count']), sum: count(bytes['sum']), max: count(bytes['max']) },
+    records: rec ? { count: count(rec['count']), sum: count(rec['sum']), max: count(rec['max']), lowerBounds: count(rec['lowerBounds']) } : null,
+    clients: clientList,
+    // older rows kept only the number of distinct clients
+    unlistedClients: Math.max(0, count(s['clients']) - clientList.length),
+    clientsOverflow: count(s['clientsOverflow']),
+  };
 }

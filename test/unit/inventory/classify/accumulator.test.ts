@@ -1,6 +1,15 @@
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { classifyTransaction, EndpointLearner, type ClassifiableTransaction } from '../../../../src/inventory/classify';
+import {
+  classifyTransaction,
+  EndpointLearner,
+  type ClassifiableTransaction,
+  type LearnEvent,
+  type ObservationMeta,
+  type TransactionClassification,
+} from '../../../../src/inventory/classify';
+import { mergeSnapshots } from '../../../../src/inventory/classify/accumulator';
+import { prng } from '../../../helpers/prng';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 function tx(over: Partial<ClassifiableTransaction>): ClassifiableTransaction {
@@ -105,4 +114,223 @@ t.test('auth aggregation', async (t) => {
   t.same(s.jwtAlgs, { HS256: 1 });
   t.same(s.apiKeyNames, { 'header:x-api-key': 1 });
   t.equal(s.unauthenticatedSuccess, 1);
+});
+
+// ---- restore (fromSnapshot) and merge (absorb) ----
+
+/** One call of a generated stream: analysed (a classification) or only counted (sampled out). */
+type Step = { kind: 'call'; c: TransactionClassification; meta: ObservationMeta } | { kind: 'sampled'; status: number | null };
+
+const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
+
+/** A varied stream through the real classifier: parameters of changing types, PII, auth kinds, statuses, clients. */
+function stream(seed: number, n: number, t0: number, clients = 6): Step[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const steps: Step[] = [];
+  for (let i = 0; i < n; i++) {
+    const status = pick([200, 200, 200, 201, 404, 500, null]);
+    if (rnd() < 0.15) {
+      steps.push({ kind: 'sampled', status });
+      continue;
+    }
+    const q: string[] = [];
+    if (rnd() < 0.8) q.push(`page=${rnd() < 0.8 ? Math.floor(rnd() * 9) : 'last'}`);
+    if (rnd() < 0.4) q.push(`limit=${Math.floor(rnd() * 50)}`);
+    if (rnd() < 0.2) q.push(`q=user${i}%40example.com`);
+    if (rnd() < 0.1) q.push(`api_key=k${i}`);
+    if (rnd() < 0.05) q.push(`rare${Math.floor(rnd() * 3)}=1`);
+    const headers = ['host', ...(rnd() < 0.3 ? ['x-api-key'] : []), ...(rnd() < 0.3 ? ['x-request-id'] : [])];
+    const auth = pick([null, null, 'Bearer', 'Basic']);
+    const body = rnd() < 0.4 ? JSON.stringify({ name: `n${i}`, age: rnd() < 0.7 ? 30 + i : `${i}`, ...(rnd() < 0.3 ? { email: `p${i}@example.com` } : {}) }) : null;
+    let respBody: string | null = null;
+    let respCt: string | null = null;
+    if (status !== null && status < 300) {
+      respBody = rnd() < 0.8 ? JSON.stringify({ data: Array.from({ length: 1 + Math.floor(rnd() * 3) }, (_, k) => ({ id: k, ...(rnd() < 0.5 ? { email: `r${k}@example.com` } : {}) })) }) : null;
+      respCt = respBody ? 'application/json' : null;
+    } else if (status !== null) {
+      respBody = rnd() < 0.5 ? JSON.stringify({ error: 'no', code: status }) : 'plain failure 10.1.2.3';
+      respCt = respBody.startsWith('{') ? 'application/json' : 'text/plain';
+    }
+    const c = classifyTransaction(
+      tx({
+        query: q.length > 0 ? q.join('&') : null,
+        headers,
+        cookieNames: rnd() < 0.3 ? ['sessionid'] : [],
+        reqBody: body === null ? null : enc(body),
+        reqContentType: body === null ? null : 'application/json',
+        respBody: respBody === null ? null : enc(respBody),
+        respContentType: respCt,
+        status,
+        authorization: auth,
+        ...(auth === 'Bearer' ? { authCredential: JWT } : {}),
+      }),
+    );
+    steps.push({
+      kind: 'call',
+      c,
+      meta: { ts: t0 + i, status, client: `10.0.0.${Math.floor(rnd() * clients)}`, reqContentType: body === null ? null : 'application/json', respContentType: respCt, ...(respBody !== null ? { respBodyLen: respBody.length } : {}) },
+    });
+  }
+  return steps;
+}
+
+function feed(l: EndpointLearner, steps: readonly Step[]): LearnEvent[] {
+  const events: LearnEvent[] = [];
+  for (const s of steps) {
+    if (s.kind === 'sampled') l.countSampledOut(s.status);
+    else events.push(...l.observe(s.c, s.meta));
+  }
+  return events;
+}
+
+/** A snapshot as it travels through the database (JSON text and back). */
+const stored = (l: EndpointLearner): unknown => JSON.parse(JSON.stringify(l.snapshot())) as unknown;
+
+t.test('restore: snapshot → fromSnapshot → more calls equals one learner that saw every call', async (t) => {
+  const steps = stream(7, 240, 1_700_000_000);
+  for (const opts of [{}, { maxParams: 6, maxClients: 3, maxPiiFields: 2, maxContentTypes: 1, maxAuthNames: 1 }]) {
+    const whole = new EndpointLearner(opts);
+    const wholeEvents = feed(whole, steps);
+    for (const cut of [1, 17, 120, 239]) {
+      const first = new EndpointLearner(opts);
+      const firstEvents = feed(first, steps.slice(0, cut));
+      const restored = EndpointLearner.fromSnapshot(stored(first), opts);
+      t.equal(restored.noveltyCount, first.noveltyCount, `${JSON.stringify(opts)} cut ${cut}: restored state is not novel`);
+      t.equal(restored.totalCalls, first.totalCalls);
+      const restEvents = feed(restored, steps.slice(cut));
+      t.same(restored.snapshot(), whole.snapshot(), `${JSON.stringify(opts)} cut ${cut}: same snapshot`);
+      t.equal(restored.noveltyCount, whole.noveltyCount, 'same novelties (sampling decisions) after the restart');
+      t.same([...firstEvents, ...restEvents], wholeEvents, 'nothing is announced as new twice, nothing new is missed');
+    }
+  }
+  const bounded = new EndpointLearner({ maxParams: 6, maxClients: 3 });
+  feed(bounded, steps);
+  t.ok(bounded.snapshot().paramsDropped > 0 && bounded.snapshot().clientsOverflow > 0, 'the bounded run does hit its bounds');
+});
+
+t.test('absorb: two learners merged equal one learner that saw both streams', async (t) => {
+  const a = stream(11, 150, 1_700_000_000);
+  const b = stream(12, 150, 1_700_001_000);
+  const both = new EndpointLearner();
+  feed(both, [...a, ...b]);
+  const la = new EndpointLearner();
+  feed(la, a);
+  const lb = new EndpointLearner();
+  feed(lb, b);
+  const fromLearner = EndpointLearner.fromSnapshot(stored(la)).absorb(lb);
+  t.same(fromLearner.snapshot(), both.snapshot(), 'absorb(learner)');
+  t.equal(fromLearner.noveltyCount, both.noveltyCount);
+  const fromSnapshot = EndpointLearner.fromSnapshot(stored(la)).absorb(stored(lb));
+  t.same(fromSnapshot.snapshot(), both.snapshot(), 'absorb(stored snapshot)');
+  t.same(mergeSnapshots(stored(la), stored(lb)), both.snapshot(), 'mergeSnapshots of two stored rows');
+  t.same(lb.snapshot().calls, b.filter((s) => s.kind === 'call').length, 'the absorbed learner is left as it was');
+  const bNames = new Set(lb.snapshot().params.map((p) => `${p.direction} ${p.statusClass} ${p.location} ${p.name}`));
+  const aNames = new Set(la.snapshot().params.map((p) => `${p.direction} ${p.statusClass} ${p.location} ${p.name}`));
+  t.ok([...bNames].some((n) => !aNames.has(n)), 'B taught something A did not (the merge is not trivial)');
+});
+
+t.test('absorb at the bounds: what fits is kept, the rest dropped and counted', async (t) => {
+  const a = stream(21, 120, 1_700_000_000, 4);
+  const b = stream(22, 120, 1_700_001_000, 8);
+  const opts = { maxParams: 8, maxClients: 5, maxPiiFields: 3 };
+  const counters = new Counters();
+  const la = new EndpointLearner(opts);
+  feed(la, a);
+  const lb = new EndpointLearner();
+  feed(lb, b);
+  const merged = new EndpointLearner(opts, counters).absorb(la).absorb(lb).snapshot();
+  const both = new EndpointLearner(opts);
+  feed(both, [...a, ...b]);
+  const seq = both.snapshot();
+  t.equal(merged.params.length, opts.maxParams);
+  t.same(merged.params, seq.params, 'the same parameters kept, with the same counts (B alone stayed within its bounds)');
+  t.same(merged.pii, seq.pii);
+  t.equal(merged.paramsDropped, seq.paramsDropped, 'a dropped parameter adds the messages it was seen in');
+  t.equal(merged.piiDropped, seq.piiDropped);
+  t.equal(counters.get('inventory.classify.params_overflow'), merged.paramsDropped - la.snapshot().paramsDropped, 'bound hits of the merge counted');
+  t.same(merged.clientList, seq.clientList);
+  t.equal(merged.clients, opts.maxClients);
+  // Documented difference: one learner counts every call of a client beyond the bound, a merge
+  // knows only the distinct clients it could not take (their calls were not kept per client).
+  const unlistedB = new Set(lb.snapshot().clientList.filter((c) => !merged.clientList.includes(c))).size;
+  t.equal(merged.clientsOverflow, la.snapshot().clientsOverflow + unlistedB, 'one per client that did not fit');
+  t.ok(seq.clientsOverflow >= merged.clientsOverflow, 'a lower bound of the per-call count');
+  const { clientsOverflow: _x, ...restMerged } = merged;
+  const { clientsOverflow: _y, ...restSeq } = seq;
+  t.same(restMerged, restSeq, 'everything else is equal');
+});
+
+t.test('a snapshot as older builds stored it still loads and keeps learning', async (t) => {
+  // Literally what the inventory wrote before restore existed: `clients` a count, no client list,
+  // no response-body counts, sampled-out status codes folded into `statusCodes`.
+  const old = {
+    calls: 4, responses: 4, firstSeen: 1700000001, lastSeen: 1700000004,
+    statusCodes: { '200': 5, '404': 1 },
+    reqContentTypes: {}, respContentTypes: { 'application/json': 4 },
+    params: [
+      { direction: 'request', location: 'query', name: 'page', statusClass: null, present: 3, of: 4, presence: 0.75, required: false, type: 'integer', types: { integer: 3 }, format: null, formats: {}, firstSeen: 1700000001, lastSeen: 1700000004 },
+      { direction: 'response', location: 'body', name: 'data', statusClass: '2xx', present: 3, of: 3, presence: 1, required: true, type: 'array', types: { array: 3 }, format: null, formats: {}, firstSeen: 1700000001, lastSeen: 1700000004 },
+      { direction: 'response', location: 'body', name: 'data[]', statusClass: '2xx', present: 3, of: 3, presence: 1, required: true, type: 'object', types: { object: 3 }, format: null, formats: {}, firstSeen: 1700000001, lastSeen: 1700000004 },
+      { direction: 'response', location: 'body', name: 'data[].email', statusClass: '2xx', present: 2, of: 3, presence: 2 / 3, required: false, type: 'string', types: { string: 2 }, format: 'email', formats: { email: 2 }, firstSeen: 1700000001, lastSeen: 1700000003 },
+    ],
+    paramsDropped: 0,
+    pii: [{ direction: 'response', location: 'body', field: 'data[].email', kind: 'email', count: 2, messages: 2, firstSeen: 1700000001, lastSeen: 1700000003 }],
+    piiTotals: { email: 2 }, piiDropped: 0,
+    auth: { none: 4 }, jwtAlgs: {}, apiKeyNames: {}, sessionCookies: {}, unauthenticatedSuccess: 3,
+    responseBytes: { count: 4, sum: 200, max: 80 }, records: { count: 3, sum: 5, max: 2, lowerBounds: 0 },
+    clients: 3, clientsOverflow: 0, sampledOutCalls: 2,
+  };
+  const l = EndpointLearner.fromSnapshot(JSON.parse(JSON.stringify(old)));
+  const s0 = l.snapshot();
+  t.equal(s0.calls, old.calls);
+  t.equal(s0.sampledOutCalls, old.sampledOutCalls);
+  t.same(s0.statusCodes, old.statusCodes, 'status codes of every call kept');
+  t.equal(s0.clients, old.clients, 'clients known only by count are still counted');
+  t.same(s0.clientList, []);
+  t.same(s0.responseBodies, { '2xx': 3 }, "response bodies per class taken from a response field's `of`");
+  t.same(
+    s0.params.map((p) => [p.name, p.present, p.of, p.type, p.format]),
+    old.params.map((p) => [p.name, p.present, p.of, p.type, p.format]),
+  );
+  t.same(s0.pii, old.pii);
+  t.equal(l.totalCalls, old.calls + old.sampledOutCalls);
+  // keeps learning: presence continues from the stored counts
+  const events = l.observe(
+    classifyTransaction(tx({ query: 'page=9', respBody: enc('{"data":[{"email":"z@example.com"}]}'), respContentType: 'application/json' })),
+    { ts: 1700000010, status: 200, client: '10.0.0.9', respContentType: 'application/json', respBodyLen: 36 },
+  );
+  t.same(events, [], 'nothing already stored is announced again');
+  const s1 = l.snapshot();
+  const page = s1.params.find((p) => p.name === 'page');
+  t.same([page?.present, page?.of], [old.params[0]!.present + 1, old.calls + 1]);
+  const email = s1.params.find((p) => p.name === 'data[].email');
+  const oldEmail = old.params.find((p) => p.name === 'data[].email')!;
+  t.same([email?.present, email?.of], [oldEmail.present + 1, oldEmail.of + 1]);
+  t.equal(s1.statusCodes['200'], old.statusCodes['200'] + 1);
+  t.equal(s1.clients, old.clients + 1, 'an address not listed counts as a new client (an upper bound for old rows)');
+  t.equal(s1.lastSeen, 1700000010);
+  t.equal(s1.firstSeen, old.firstSeen);
+});
+
+t.test('an old-format snapshot of a stream restores it except for what the old format lacked', async (t) => {
+  const steps = stream(31, 200, 1_700_000_000);
+  const l = new EndpointLearner();
+  feed(l, steps);
+  const now = l.snapshot();
+  const { clientList: _c, responseBodies: _r, sampledOutStatusCodes: _s, ...old } = now;
+  const back = EndpointLearner.fromSnapshot(JSON.parse(JSON.stringify(old))).snapshot();
+  t.same(back.params, now.params, 'parameters with their presence');
+  t.same(back.statusCodes, now.statusCodes);
+  t.same(back.sampledOutStatusCodes, {}, 'sampled-out codes count as analysed (not told apart in the old format)');
+  t.same([back.clients, back.clientList], [now.clients, []]);
+  const { clientList: _c2, responseBodies: _r2, sampledOutStatusCodes: _s2, ...rest } = back;
+  t.same(rest, old, 'everything else as stored');
+});
+
+t.test('garbage in the stored column gives an empty learner, not a crash', async (t) => {
+  for (const bad of [null, 42, 'x', [], { params: [{ direction: 'sideways' }, null], calls: -3, statusCodes: { '200': 'many' } }]) {
+    const s = EndpointLearner.fromSnapshot(bad).snapshot();
+    t.same([s.calls, s.params, s.statusCodes, s.clients], [0, [], {}, 0], JSON.stringify(bad));
+  }
 });
