@@ -1,5 +1,6 @@
 // Reads and writes endpoint rows. Writes go through the BatchWriter (one transaction per flush
 // tick); an upsert merges a delta into the stored row so several replays grow the same map.
+import { mergeSnapshots } from './classify/accumulator';
 import type { DriftItem } from './openapi/types';
 import type { Db } from '../store/database';
 import type { BatchWriter, FlushResult } from '../store/batch-writer';
@@ -75,7 +76,8 @@ export class EndpointStore {
 
   /**
    * Folds the row of `from` into `to` now (human corrections, outside the flush cycle): calls add up,
-   * the time span widens, the busier row's learned stats are kept. Returns false when `from` has no row.
+   * the time span widens, the learned stats merge as on a template merge in the inventory (the
+   * sampling state starts afresh). Returns false when `from` has no row.
    */
   moveNow(from: { host: string; method: string; template: string }, to: { host: string; template: string }): boolean {
     const get = this.db.prepare('SELECT * FROM endpoints WHERE host = ? AND method = ? AND template = ?');
@@ -84,7 +86,7 @@ export class EndpointStore {
     const dst = get.get(to.host, from.method, to.template) as RawRow | undefined;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?').run(from.host, from.method, from.template);
-      const keep = dst && dst.calls >= src.calls ? dst : src;
+      const stats = dst ? JSON.stringify(mergeSnapshots(parseStats(dst.stats), parseStats(src.stats))) : src.stats;
       this.db
         .prepare(
           `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -99,7 +101,7 @@ export class EndpointStore {
           Math.max(src.last_seen, dst?.last_seen ?? -Infinity),
           src.calls + (dst?.calls ?? 0),
           dst?.spec_status ?? 'unknown',
-          keep.stats,
+          stats,
         );
     })();
     return true;
@@ -140,5 +142,14 @@ export class EndpointStore {
       stats: JSON.parse(r.stats) as unknown,
       specDetail: r.spec_detail ? (JSON.parse(r.spec_detail) as SpecDetail) : null,
     }));
+  }
+}
+
+/** A stored stats column; damaged JSON reads as no statistics rather than failing the correction. */
+function parseStats(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }

@@ -1,7 +1,9 @@
 // The inventory stage: every HTTP transaction is classified (parameters, auth, sensitive data),
 // its path templated per host and method, and its endpoint's learner updated. Dirty endpoints are
 // written to SQLite in one transaction per flush tick of packet time, so the map survives restarts
-// and grows across replays. New endpoints and new sensitive-data exposures are emitted as events.
+// and grows across replays: a stored row is loaded into a learner that continues where it stopped,
+// and a template merge folds the absorbed endpoint's learning into the surviving one. New endpoints
+// and new sensitive-data exposures are emitted as events.
 import type { InventoryConfig, StoreConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { HttpTransaction } from '../http/types';
@@ -17,11 +19,15 @@ interface Tracked {
   host: string;
   method: string;
   template: string;
+  /** Everything learned, earlier runs and absorbed templates included; it also counts sampled-out calls. */
   learner: EndpointLearner;
-  /** What earlier runs stored (calls and time span add up; learned stats are replaced once relearned). */
-  base: EndpointRow | null;
-  /** Calls of templates folded into this one after a merge. */
-  absorbedCalls: number;
+  /** First and last call, analysed or sampled out, earlier runs included. */
+  span: { first: number; last: number };
+  /**
+   * Calls the learner does not account for: rows written by older builds, which replaced the stored
+   * statistics on relearning and dropped those of merged templates, kept only their call counts.
+   */
+  unlearnedCalls: number;
   /** documented / shadow / zombie / drift against the configured specs; 'unknown' without specs. */
   specStatus: string;
   specDetail: SpecDetail | null;
@@ -29,8 +35,7 @@ interface Tracked {
   reportedDrift: Set<string>;
   /** The latest call (evidence for spec-status events). */
   last: { client: string; server: string; status: number | null };
-  /** Calls counted without full analysis (sampling), their status codes and time span. */
-  light: { calls: number; statusCodes: Record<string, number>; firstSeen: number; lastSeen: number };
+  /** Stored with the row (`stats.sampling`) so a restart samples as an uninterrupted run would. */
   sampling: Sampling;
 }
 
@@ -45,7 +50,6 @@ interface Sampling {
   sinceLast: number;
 }
 
-const noLight = (): Tracked['light'] => ({ calls: 0, statusCodes: {}, firstSeen: Infinity, lastSeen: -Infinity });
 
 const keyOf = (host: string, method: string, template: string): string => `${method} ${host}${template}`;
 
@@ -68,19 +72,19 @@ export class Inventory {
     const saved = store?.loadTemplaterState() as TemplaterState | null | undefined;
     this.templater = saved ? PathTemplater.fromState(saved, config.templating) : new PathTemplater(config.templating);
     for (const row of store?.list() ?? []) {
+      const learner = EndpointLearner.fromSnapshot(row.stats, undefined, counters);
       this.endpoints.set(keyOf(row.host, row.method, row.template), {
         host: row.host,
         method: row.method,
         template: row.template,
-        learner: new EndpointLearner(undefined, counters),
-        base: row,
-        absorbedCalls: 0,
+        learner,
+        span: { first: row.firstSeen, last: row.lastSeen },
+        unlearnedCalls: Math.max(0, row.calls - learner.totalCalls),
         specStatus: row.specStatus,
         specDetail: row.specDetail ?? null,
         reportedDrift: new Set((row.specDetail?.drift ?? []).map((d) => d.what)),
         last: { client: '', server: '', status: null },
-        light: noLight(),
-        sampling: { interval: config.sampleEvery, quiet: 0, sinceLast: 0 },
+        sampling: this.storedSampling(row.stats),
       });
     }
     // The configured specs' paths are known templates and win over derived ones; a spec removed
@@ -128,7 +132,7 @@ export class Inventory {
         this.counters.inc('inventory.endpoints.overflow');
         return;
       }
-      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), base: null, absorbedCalls: 0, specStatus: 'unknown', specDetail: null, reportedDrift: new Set(), last: { client: '', server: '', status: null }, light: noLight(), sampling: { interval: this.config.sampleEvery, quiet: 0, sinceLast: 0 } };
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), span: { first: tx.ts, last: tx.ts }, unlearnedCalls: 0, specStatus: 'unknown', specDetail: null, reportedDrift: new Set(), last: { client: '', server: '', status: null }, sampling: this.freshSampling() };
       this.endpoints.set(key, t);
       this.counters.inc('inventory.endpoints.new');
       this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template, ...evidenceOf(tx) });
@@ -149,7 +153,7 @@ export class Inventory {
       this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}), ...evidenceOf(tx) });
     }
     this.dirty.add(key);
-    noteLast(t, tx);
+    noteCall(t, tx);
     if (this.pathCache.size >= this.config.maxCachedPaths) {
       this.pathCache.clear();
       this.counters.inc('inventory.path_cache.reset');
@@ -165,6 +169,22 @@ export class Inventory {
     const t = this.endpoints.get(keyOf(peeked.hostTemplate, method, peeked.template));
     if (t) this.counters.inc('inventory.templating.peeked');
     return t;
+  }
+
+  private freshSampling(): Sampling {
+    return { interval: this.config.sampleEvery, quiet: 0, sinceLast: 0 };
+  }
+
+  /** The sampling state a row was stored with, within the configured interval range (it may have changed). */
+  private storedSampling(stats: unknown): Sampling {
+    const s = typeof stats === 'object' && stats !== null ? (stats as { sampling?: Partial<Record<keyof Sampling, unknown>> }).sampling : undefined;
+    const int = (x: unknown): number | null => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
+    const interval = int(s?.interval);
+    const quiet = int(s?.quiet);
+    const sinceLast = int(s?.sinceLast);
+    if (interval === null || quiet === null || sinceLast === null) return this.freshSampling();
+    const { sampleEvery, maxSampleEvery } = this.config;
+    return { interval: Math.min(Math.max(interval, sampleEvery), Math.max(sampleEvery, maxSampleEvery)), quiet, sinceLast };
   }
 
   private shouldAnalyse(t: Tracked): boolean {
@@ -188,14 +208,10 @@ export class Inventory {
   }
 
   private countLight(t: Tracked, tx: HttpTransaction): void {
-    const l = t.light;
-    l.calls++;
+    t.learner.countSampledOut(tx.status);
     t.sampling.sinceLast++;
-    if (tx.ts < l.firstSeen) l.firstSeen = tx.ts;
-    if (tx.ts > l.lastSeen) l.lastSeen = tx.ts;
-    if (tx.status !== null) l.statusCodes[tx.status] = (l.statusCodes[tx.status] ?? 0) + 1;
     this.counters.inc('inventory.sampled_out');
-    noteLast(t, tx);
+    noteCall(t, tx);
     const key = keyOf(t.host, t.method, t.template);
     this.dirty.add(key);
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
@@ -251,7 +267,7 @@ export class Inventory {
     return { ...this.templater.counters() };
   }
 
-  /** A merge folded `from` into `to`: re-key its endpoint (or add its calls to the existing one). */
+  /** A merge folded `from` into `to`: re-key its endpoint, or fold its learning into the existing one. */
   private applyRemap(r: Remap): void {
     const oldKey = keyOf(r.fromHost, r.method, r.from);
     const old = this.endpoints.get(oldKey);
@@ -264,7 +280,10 @@ export class Inventory {
     const newKey = keyOf(r.toHost, r.method, r.to);
     const existing = this.endpoints.get(newKey);
     if (existing) {
-      existing.absorbedCalls += callsOf(old);
+      existing.learner.absorb(old.learner);
+      existing.span.first = Math.min(existing.span.first, old.span.first);
+      existing.span.last = Math.max(existing.span.last, old.span.last);
+      existing.unlearnedCalls += old.unlearnedCalls;
     } else {
       old.host = r.toHost;
       old.template = r.to;
@@ -282,7 +301,10 @@ function evidenceOf(tx: HttpTransaction): { client: string; server: string; http
   return { client: clientIp(tx), server: tx.server, ...(tx.status !== null ? { httpStatus: tx.status } : {}) };
 }
 
-function noteLast(t: Tracked, tx: HttpTransaction): void {
+/** Every call, analysed or not: the time span and the evidence for later events. */
+function noteCall(t: Tracked, tx: HttpTransaction): void {
+  if (tx.ts < t.span.first) t.span.first = tx.ts;
+  if (tx.ts > t.span.last) t.span.last = tx.ts;
   const l = t.last;
   l.client = tx.client;
   l.server = tx.server;
@@ -295,27 +317,17 @@ function keysOf(c: TransactionClassification, side: 'request' | 'response'): str
   return msg.params.filter((p) => p.location === 'query' || p.location === 'body').map((p) => p.name);
 }
 
-function callsOf(t: Tracked): number {
-  return (t.base?.calls ?? 0) + t.learner.snapshotCalls() + t.light.calls + t.absorbedCalls;
-}
-
 function rowOf(t: Tracked): EndpointRow {
-  const snap = t.learner.snapshot();
-  const base = t.base;
-  const light = t.light;
-  const firsts = [base?.firstSeen, snap.firstSeen, light.calls > 0 ? light.firstSeen : null].filter((x): x is number => typeof x === 'number');
-  const lasts = [base?.lastSeen, snap.lastSeen, light.calls > 0 ? light.lastSeen : null].filter((x): x is number => typeof x === 'number');
-  const statusCodes: Record<string, number> = { ...snap.statusCodes };
-  for (const [code, n] of Object.entries(light.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const stats = t.learner.snapshot();
   return {
     host: t.host,
     method: t.method,
     template: t.template,
-    firstSeen: Math.min(...firsts),
-    lastSeen: Math.max(...lasts),
-    calls: (base?.calls ?? 0) + snap.calls + light.calls + t.absorbedCalls,
+    firstSeen: t.span.first,
+    lastSeen: t.span.last,
+    calls: stats.calls + stats.sampledOutCalls + t.unlearnedCalls,
     specStatus: t.specStatus,
     specDetail: t.specDetail,
-    stats: snap.calls > 0 || !base ? { ...snap, statusCodes, sampledOutCalls: light.calls } : base.stats,
+    stats: { ...stats, sampling: { ...t.sampling } },
   };
 }

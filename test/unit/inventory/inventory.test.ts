@@ -16,6 +16,8 @@ import { BatchWriter } from '../../../src/store/batch-writer';
 import { openDatabase } from '../../../src/store/database';
 import { ALL_MIGRATIONS } from '../../../src/store/schema';
 import { importSpec } from '../../../src/inventory/openapi';
+import type { EndpointSnapshot } from '../../../src/inventory/classify';
+import { mergeSnapshots } from '../../../src/inventory/classify/accumulator';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inv-'));
 let tsClock = 1_700_000_000;
@@ -187,5 +189,130 @@ t.test('spec status: events when it changes or a drift item is new, and the reas
   inv.flush(tsClock);
   t.same(statusEvents()[3]?.specDetail?.drift.map((d) => d.what), ['query:debug', 'status:500'], 'a new drift item is reported again');
   t.same(store.list().find((r) => r.template === '/orders/{id}')?.specDetail?.drift.map((d) => d.what), ['query:debug', 'status:500'], 'reasons stored with the row');
+  db.close();
+});
+
+// ---- learned statistics across restarts and merges ----
+
+/** A product response: ten shared fields, so siblings with one key of their own still agree (Jaccard). */
+const product = (slug: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  name: slug, price: 10, stock: 3, sku: `s-${slug}`, color: 'red', size: 'M', brand: 'acme', rating: 4.5, tags: ['a'], active: true, ...extra,
+});
+
+/** A fixed stream (built once, fed to several inventories): endpoints with changing parameters, slugs that fold. */
+function restartStream(): HttpTransaction[] {
+  const out: HttpTransaction[] = [];
+  const slugs = ['red-shoe', 'blue-hat', 'green-scarf', 'black-boot', 'white-sock', 'grey-coat', 'pink-belt', 'gold-ring', 'tan-glove', 'navy-tie', 'teal-cap'];
+  for (let i = 0; i < 160; i++) {
+    const q = [`page=${i % 7}`, ...(i % 3 === 0 ? ['sort=asc'] : []), ...(i > 90 && i % 5 === 0 ? ['debug=1'] : [])].join('&');
+    out.push(tx('GET', `/api/orders?${q}`, { data: [{ id: i, ...(i % 4 === 0 ? { email: `o${i}@example.com` } : {}) }] }, i % 11 === 0 ? 500 : 200));
+    if (i % 2 === 0) out.push(tx('GET', '/api/health', { ok: true, ...(i > 120 ? { version: '1.2.3' } : {}) }, i % 9 === 0 ? 503 : 200));
+    // literal slugs arrive late, so the fold into /products/{..} happens after a restart at half time
+    const slug = slugs[i - 100];
+    if (slug !== undefined) out.push(tx('GET', `/products/${slug}?ref${i}=x`, product(slug)));
+  }
+  return out;
+}
+
+function reopen(name: string, over: Record<string, number>) {
+  const file = path.join(tmp, `${name}.db`);
+  const db = openDatabase(file, INVENTORY_MIGRATIONS);
+  const counters = new Counters();
+  const store = new EndpointStore(db, new BatchWriter(db, file, 10000, counters));
+  const events: InventoryEvent[] = [];
+  const inv = new Inventory(inventorySchema.parse(over), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e));
+  return { db, store, counters, events, inv };
+}
+
+t.test('a restart mid-stream stores exactly what one uninterrupted run stores', async (t) => {
+  const stream = restartStream();
+  const sampling = { fullAnalysisCalls: 5, sampleEvery: 2, stableAnalyses: 3, maxSampleEvery: 8 };
+  const lastTs = stream[stream.length - 1]!.ts;
+  const whole = reopen('restart-whole', sampling);
+  for (const x of stream) whole.inv.observe(x);
+  whole.inv.flush(lastTs);
+  const expected = whole.store.list();
+  const wholeEvents = whole.events.map((e) => `${e.event} ${e.template} ${e.field ?? ''}`);
+  whole.db.close();
+  t.ok(expected.some((r) => /^\/products\/\{/.test(r.template)), 'the slugs folded');
+  t.ok(expected.some((r) => (r.stats as { sampledOutCalls: number }).sampledOutCalls > 0), 'some calls were sampled out');
+
+  for (const cut of [1, Math.floor(stream.length / 2), stream.length - 3]) {
+    const name = `restart-${cut}`;
+    const first = reopen(name, sampling);
+    for (const x of stream.slice(0, cut)) first.inv.observe(x);
+    first.inv.flush(stream[cut - 1]!.ts);
+    first.db.close();
+    const second = reopen(name, sampling);
+    for (const x of stream.slice(cut)) second.inv.observe(x);
+    second.inv.flush(lastTs);
+    t.same(second.store.list(), expected, `cut at ${cut}: same rows, stats included`);
+    t.same([...first.events, ...second.events].map((e) => `${e.event} ${e.template} ${e.field ?? ''}`), wholeEvents, `cut at ${cut}: same events, none repeated`);
+    second.db.close();
+  }
+});
+
+t.test('a template merge keeps what the absorbed endpoints learned', async (t) => {
+  const { inv, store, db } = open('merge-keeps');
+  const slugs = ['red-shoe', 'blue-hat', 'green-scarf', 'black-boot', 'white-sock', 'grey-coat', 'pink-belt', 'gold-ring', 'tan-glove', 'navy-tie', 'teal-cap'];
+  // one key of its own per literal (a query parameter or a response field with an email address)
+  const own = (i: number): string => (i % 2 === 0 ? `query only${i}` : `body extra${i}`);
+  slugs.forEach((s, i) => inv.observe(i % 2 === 0 ? tx('GET', `/products/${s}?only${i}=1`, product(s)) : tx('GET', `/products/${s}`, product(s, { [`extra${i}`]: `x${i}@example.com` }))));
+  inv.flush(tsClock);
+  const rows = store.list();
+  t.equal(rows.length, 1);
+  const stats = rows[0]?.stats as EndpointSnapshot;
+  const names = new Set(stats.params.map((p) => `${p.location} ${p.name}`));
+  t.same(slugs.map((_, i) => own(i)).filter((n) => !names.has(n)), [], 'every literal’s own query parameter or response field is kept');
+  t.same(stats.pii.map((p) => p.field).sort(), slugs.map((_, i) => `extra${i}`).filter((_, i) => i % 2 === 1).sort(), 'and its sensitive fields');
+  t.equal(stats.calls + stats.sampledOutCalls, slugs.length);
+  t.same(stats.params.find((p) => p.name === 'price')?.present, slugs.length, 'presence counts add up');
+  t.same([stats.params.find((p) => p.name === 'only0')?.present, stats.params.find((p) => p.name === 'only0')?.of], [1, slugs.length], 'presence is measured against every call');
+  db.close();
+});
+
+t.test('rows written by older builds load: stored parameters are kept, calls keep adding up', async (t) => {
+  const { db, store } = open('legacy');
+  // as an older build stored it: stats of the latest run only, calls (column) of every run
+  const oldStats = {
+    calls: 2, responses: 2, firstSeen: 1_600_000_000, lastSeen: 1_600_000_010, statusCodes: { '200': 3 }, reqContentTypes: {}, respContentTypes: { 'application/json': 2 },
+    params: [{ direction: 'request', location: 'query', name: 'legacy', statusClass: null, present: 2, of: 2, presence: 1, required: true, type: 'integer', types: { integer: 2 }, format: null, formats: {}, firstSeen: 1_600_000_000, lastSeen: 1_600_000_010 }],
+    paramsDropped: 0, pii: [], piiTotals: {}, piiDropped: 0, auth: { none: 2 }, jwtAlgs: {}, apiKeyNames: {}, sessionCookies: {}, unauthenticatedSuccess: 2,
+    responseBytes: { count: 2, sum: 20, max: 10 }, records: null, clients: 1, clientsOverflow: 0, sampledOutCalls: 1,
+  };
+  store.save({ host: 'shop.example', method: 'GET', template: '/api/legacy', firstSeen: 1_600_000_000, lastSeen: 1_600_000_010, calls: 7, specStatus: 'unknown', stats: oldStats });
+  store.commit();
+  db.close();
+  const again = reopen('legacy', {});
+  again.inv.observe(tx('GET', '/api/legacy?fresh=1', { ok: true }));
+  again.inv.flush(tsClock);
+  const [row] = again.store.list();
+  const stats = row?.stats as EndpointSnapshot;
+  t.equal(row?.calls, 7 + 1, 'calls the old stats did not account for still count');
+  t.same(stats.params.map((p) => [p.name, p.present, p.of]), [['legacy', 2, 3], ['fresh', 1, 3], ['ok', 1, 1]], 'the stored parameter stays, its presence continues');
+  t.equal(stats.sampledOutCalls, oldStats.sampledOutCalls);
+  t.same(stats.statusCodes, { '200': 4 });
+  t.equal(again.events.length, 0, 'a stored endpoint is not new');
+  t.same([row?.firstSeen, row?.lastSeen], [1_600_000_000, tsClock]);
+  again.db.close();
+});
+
+t.test('moveNow (human merge of stored rows) merges both rows’ statistics', async (t) => {
+  const { inv, store, db } = open('move');
+  for (let i = 0; i < 3; i++) inv.observe(tx('GET', `/a/list?alpha=${i}`, { a: i }));
+  for (let i = 0; i < 2; i++) inv.observe(tx('GET', `/b/list?beta=${i}`, { b: i }, 404));
+  inv.flush(tsClock);
+  const before = store.list();
+  const a = before.find((r) => r.template === '/a/list')!;
+  const b = before.find((r) => r.template === '/b/list')!;
+  t.ok(store.moveNow({ host: 'shop.example', method: 'GET', template: '/b/list' }, { host: 'shop.example', template: '/a/list' }));
+  const after = store.list();
+  t.equal(after.length, 1);
+  const row = after[0]!;
+  t.equal(row.calls, a.calls + b.calls);
+  t.same(row.stats, mergeSnapshots(a.stats, b.stats), 'the merge function of template merges');
+  const stats = row.stats as EndpointSnapshot;
+  t.same(stats.params.filter((p) => p.direction === 'request').map((p) => [p.name, p.present, p.of]), [['alpha', 3, 5], ['beta', 2, 5]], 'both rows’ parameters, presence over both');
+  t.same(stats.statusCodes, { '200': 3, '404': 2 });
   db.close();
 });
