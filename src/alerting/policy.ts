@@ -81,20 +81,31 @@ interface RateWindow {
 export class AlertPolicy {
   private readonly open = new Map<string, OpenAlert>();
   private readonly rates = new Map<string, RateWindow>();
-  private readonly configRules: SuppressionMatcher;
+  private configRules: SuppressionMatcher;
   private readonly storedRules = new SuppressionMatcher();
   private readonly ids: AlertIdGenerator;
-  private readonly milestones: ReadonlySet<number>;
-  private readonly sensor: string;
+  private milestones: ReadonlySet<number>;
+  private sensor: string;
   private nextRefresh = -Infinity;
 
   constructor(
-    private readonly config: Readonly<AlertingConfig>,
+    private config: Readonly<AlertingConfig>,
     private readonly counters: Counters,
     private readonly options: PolicyOptions = {},
   ) {
     this.configRules = new SuppressionMatcher(suppressionsFromConfig(config.suppressions));
     this.ids = options.ids ?? new AlertIdGenerator();
+    this.milestones = new Set(config.redeliverAtCounts);
+    this.sensor = config.sensor || os.hostname();
+  }
+
+  /**
+   * New thresholds, playbooks and config suppressions (SIGHUP). Open alerts and rate windows are
+   * kept, so a reload neither re-raises what is already open nor resets anyone's rate bound.
+   */
+  reconfigure(config: Readonly<AlertingConfig>): void {
+    this.config = config;
+    this.configRules = new SuppressionMatcher(suppressionsFromConfig(config.suppressions));
     this.milestones = new Set(config.redeliverAtCounts);
     this.sensor = config.sensor || os.hostname();
   }

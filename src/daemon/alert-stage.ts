@@ -18,6 +18,7 @@ export interface AlertStage {
   readonly policy: AlertPolicy;
   readonly store: AlertStore;
   readonly outbox: Outbox;
+  /** The destinations now configured (replaced by reconfigure). */
   readonly destinations: readonly Destination[];
   /** One finding through the policy; returns what the policy decided. */
   process(finding: Finding): PolicyResult;
@@ -30,6 +31,12 @@ export interface AlertStage {
    * in SQLite and goes out on the next start.
    */
   close(drainMs: number): Promise<{ drained: boolean }>;
+  /**
+   * A reloaded config: policy thresholds at once; when the outputs changed, the old destinations
+   * finish their sends in flight (up to `drainMs`) and the new ones take over the outbox. Throws,
+   * changing nothing, when a new destination cannot be set up (the caller keeps the old config).
+   */
+  reconfigure(config: Readonly<TapwatchConfig>, drainMs: number): Promise<void>;
 }
 
 /** `onAlert` sees every alert that is delivered (new, or an update worth re-delivering). */
@@ -46,9 +53,14 @@ export function openAlertStage(
   store.syncConfigSuppressions(suppressionsFromConfig(config.alerting.suppressions));
   const policy = new AlertPolicy(config.alerting, counters, { suppressions: store });
   const outbox = new Outbox(db, { maxBacklogPerDestination: config.outputs.outbox.maxBacklogPerDestination, counters });
-  const destinations = createDestinations(config.outputs, counters);
-  const dispatcher = new Dispatcher(outbox, destinations.map((d) => ({ transport: d.transport, retry: d.retry })), { counters, logger: log });
-  dispatcher.start();
+  const startDispatcher = (list: readonly Destination[]): Dispatcher => {
+    const d = new Dispatcher(outbox, list.map((x) => ({ transport: x.transport, retry: x.retry })), { counters, logger: log });
+    d.start();
+    return d;
+  };
+  let destinations = createDestinations(config.outputs, counters);
+  let dispatcher = startDispatcher(destinations);
+  let outputsJson = JSON.stringify(config.outputs);
 
   const process = (finding: Finding): PolicyResult => {
     const result = policy.process(finding);
@@ -104,7 +116,9 @@ export function openAlertStage(
     policy,
     store,
     outbox,
-    destinations,
+    get destinations(): readonly Destination[] {
+      return destinations;
+    },
     process,
     onInventoryEvent,
     backlog,
@@ -116,6 +130,17 @@ export function openAlertStage(
       }
       const stopped = await dispatcher.stop({ drainMs: Math.max(0, deadline - Date.now()) });
       return { drained: stopped.drained && backlog() === 0 };
+    },
+    async reconfigure(next: Readonly<TapwatchConfig>, drainMs: number): Promise<void> {
+      const nextJson = JSON.stringify(next.outputs);
+      const nextDestinations = nextJson === outputsJson ? null : createDestinations(next.outputs, counters);
+      policy.reconfigure(next.alerting);
+      if (!nextDestinations) return;
+      await dispatcher.stop({ drainMs });
+      destinations = nextDestinations;
+      dispatcher = startDispatcher(destinations);
+      outputsJson = nextJson;
+      log.info({ destinations: destinations.map((d) => `${d.kind}:${d.transport.name}`) }, 'alert destinations reloaded');
     },
   };
 }

@@ -101,10 +101,10 @@ t.test('`tapwatch run` exits cleanly on SIGTERM and logs final stats', { skip: !
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   t.equal(code, 0, 'exit code 0 after SIGTERM');
   const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.ok(lines.some((l) => l['msg'] === 'stopping' && l['signal'] === 'SIGTERM'));
+  t.ok(lines.some((l) => l['msg'] === 'stopping' && l['reason'] === 'SIGTERM'));
   const final = lines.find((l) => l['msg'] === 'capture stopped');
   t.ok(final && typeof final['pcap'] === 'object', 'final stats include pcap_stats');
-  t.ok(lines.some((l) => l['msg'] === 'inventory ready' && l['db'] === db), 'inventory opened at --db');
+  t.ok(lines.some((l) => l['msg'] === 'state and alerting ready' && l['db'] === db), 'state database opened at --db');
 });
 
 t.test('`tapwatch run` without an interface explains what is missing', async (t) => {

@@ -1,0 +1,173 @@
+// The long-running sensor (`tapwatch run`): live capture through the shared pipeline, the stages
+// on the state database, and the lifecycle an operator relies on. SIGHUP reloads the config file
+// (capture filter and settings, alerting thresholds, outputs, log level) without dropping flows; a
+// config that does not validate, or a destination or filter that cannot be set up, leaves the old
+// one running. SIGTERM/SIGINT stop capture, drain the pipeline, flush the inventory, give the
+// outbox `outputs.outbox.drainTimeoutMs` and close SQLite, all within `daemon.shutdownTimeoutSec`.
+import type { TapwatchConfig } from '../config/schema';
+import type { Logger } from '../core/logger';
+import { statsRecord, alertRecord } from '../cli/records';
+import { CaptureSupervisor } from './capture-supervisor';
+import { Sensor } from './sensor';
+import { openStages, type Stages } from './stages';
+
+/** Sections read once at start; a reload that changes them is logged as needing a restart. */
+const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'inventory'];
+
+export interface ReloadResult {
+  ok: boolean;
+  error?: string;
+  /** Top-level sections that changed. */
+  changed: string[];
+  /** Changed sections that only a restart applies. */
+  needRestart: string[];
+}
+
+export interface DaemonOptions {
+  /** Re-reads and validates the config (file + command-line overrides); throws ConfigError. */
+  loadConfig: () => Readonly<TapwatchConfig>;
+  dbPath: string;
+  log: Logger;
+}
+
+export class Daemon {
+  config: Readonly<TapwatchConfig>;
+  readonly sensor: Sensor;
+  stages: Stages | null = null;
+  supervisor: CaptureSupervisor | null = null;
+  private readonly started = process.hrtime.bigint();
+  private statsTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private stopRequested: string | null = null;
+
+  constructor(
+    initial: Readonly<TapwatchConfig>,
+    private readonly opts: DaemonOptions,
+  ) {
+    this.config = initial;
+    this.sensor = new Sensor(initial);
+  }
+
+  private get log(): Logger {
+    return this.opts.log;
+  }
+
+  /** Opens the state database, the alert destinations and the interface; throws what the operator must fix. */
+  start(): void {
+    const config = this.config;
+    this.stages = openStages(config, this.sensor.counters, this.opts.dbPath, config.inventory.enabled, this.log, {
+      onInventoryEvent: (e) => this.log.info({ event: e }, `inventory: ${e.event}`),
+      onAlert: (alert, result) => this.log.warn({ alert: alertRecord(alert), outcome: result.outcome }, `alert: ${alert.type} ${alert.severity}`),
+    });
+    const inventory = this.stages.inventory;
+    if (inventory) {
+      for (const e of inventory.specErrors) this.log.warn({ err: e }, 'OpenAPI spec skipped');
+      inventory.inventory.onStoreError = (err) => this.log.error({ err: err.message }, 'inventory flush failed; will retry');
+      this.sensor.onTransaction((tx) => inventory.inventory.observe(tx));
+    }
+    this.log.info(
+      { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
+      'state and alerting ready',
+    );
+    this.supervisor = new CaptureSupervisor(config.capture.interface, config.capture, config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
+    this.supervisor.start();
+    this.startTimers();
+  }
+
+  /** Runs until stop() is called; then shuts down. Returns the exit code. */
+  async run(): Promise<number> {
+    if (!this.supervisor || !this.stages) throw new Error('start() before run()');
+    await this.supervisor.run();
+    return this.shutdown();
+  }
+
+  stop(reason: string): void {
+    if (this.stopRequested !== null) return;
+    this.stopRequested = reason;
+    this.log.info({ reason }, 'stopping');
+    this.supervisor?.stop();
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested !== null;
+  }
+
+  /** Re-reads the config; applies what can change live, keeps the old config on any error. */
+  async reload(): Promise<ReloadResult> {
+    const counters = this.sensor.counters;
+    let next: Readonly<TapwatchConfig>;
+    try {
+      next = this.opts.loadConfig();
+    } catch (err) {
+      counters.inc('daemon.reload.failed');
+      this.log.error({ err: (err as Error).message }, 'reload: config rejected; keeping the running config');
+      return { ok: false, error: (err as Error).message, changed: [], needRestart: [] };
+    }
+    const old = this.config;
+    const changed = (Object.keys(next) as (keyof TapwatchConfig)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
+    const needRestart = changed.filter((k) => RESTART_ONLY.includes(k) || (k === 'capture' && next.capture.interface !== old.capture.interface));
+    // what only a restart applies keeps its running value, so `config` says what is in effect
+    const effective = { ...next } as TapwatchConfig;
+    for (const k of RESTART_ONLY) (effective as Record<string, unknown>)[k] = old[k];
+    if (next.capture.interface !== old.capture.interface) effective.capture = { ...next.capture, interface: old.capture.interface };
+    try {
+      await this.stages?.alerts.reconfigure(effective, effective.outputs.outbox.drainTimeoutMs);
+      this.supervisor?.reconfigure(effective.capture);
+    } catch (err) {
+      counters.inc('daemon.reload.failed');
+      this.log.error({ err: (err as Error).message }, 'reload: cannot apply; keeping the running config');
+      return { ok: false, error: (err as Error).message, changed, needRestart };
+    }
+    this.log.level = effective.log.level;
+    this.config = effective;
+    if (changed.includes('statsIntervalSec')) this.startTimers();
+    counters.inc('daemon.reload.ok');
+    if (needRestart.length > 0) this.log.warn({ sections: needRestart }, 'reload: these sections change only at the next restart');
+    this.log.info({ changed }, 'config reloaded');
+    return { ok: true, changed, needRestart };
+  }
+
+  /** Capture stats for logs and metrics. */
+  statsRecord(): Record<string, unknown> {
+    const elapsed = Number(process.hrtime.bigint() - this.started) / 1e9;
+    return { ...statsRecord(this.sensor, [this.config.capture.interface], elapsed), type: undefined, pcap: this.supervisor?.stats() ?? null };
+  }
+
+  private startTimers(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = setInterval(() => this.log.info(this.statsRecord(), 'capture stats'), this.config.statsIntervalSec * 1000);
+    if (this.heartbeat) return;
+    // Packet time is the pipeline's clock; on an idle link a heartbeat moves it on by wall time so
+    // idle flows still time out and their transactions are reported.
+    let lastPackets = 0;
+    let lastPacketWall = Date.now();
+    let lastFlush = 0;
+    this.heartbeat = setInterval(() => {
+      const s = this.sensor.summary;
+      let now = s.lastTs;
+      if (s.packets !== lastPackets) {
+        lastPackets = s.packets;
+        lastPacketWall = Date.now();
+      } else if (s.packets > 0) {
+        now = s.lastTs + (Date.now() - lastPacketWall) / 1000;
+        this.sensor.advanceTime(now);
+      }
+      // the inventory flushes on its transactions' clock; a quiet link still gets its writes (and
+      // its spec-status findings) within a flush interval
+      if (s.packets > 0 && now - lastFlush >= this.config.store.flushIntervalSec) {
+        lastFlush = now;
+        this.stages?.inventory?.inventory.flush(now);
+      }
+    }, 1000);
+  }
+
+  private async shutdown(): Promise<number> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.sensor.finish();
+    const closed = await this.stages?.close(this.sensor.summary.packets > 0 ? this.sensor.summary.lastTs : 0, this.config.outputs.outbox.drainTimeoutMs);
+    if (closed && !closed.drained) this.log.warn('alerts not delivered before the drain timeout stay queued in the database for the next start');
+    this.log.info(this.statsRecord(), 'capture stopped');
+    return 0;
+  }
+}
