@@ -10,11 +10,10 @@ const unit = z.number().min(0).max(1);
 
 export const severityThresholdsSchema = z
   .object({
-    /** Lowest score of each severity; a score below `low` is `info`. */
-    critical: unit.default(0.9),
-    high: unit.default(0.75),
-    medium: unit.default(0.5),
-    low: unit.default(0.25),
+    critical: unit.default(0.9).describe('Lowest model score of a `critical` alert.'),
+    high: unit.default(0.75).describe('Lowest model score of a `high` alert.'),
+    medium: unit.default(0.5).describe('Lowest model score of a `medium` alert.'),
+    low: unit.default(0.25).describe('Lowest model score of a `low` alert; a score below it is `info`.'),
   })
   .strict()
   .refine((t) => t.critical >= t.high && t.high >= t.medium && t.medium >= t.low, {
@@ -24,32 +23,29 @@ export const severityThresholdsSchema = z
 /** One suppression: every field given must match; a missing field matches anything. */
 export const suppressionRuleSchema = z
   .object({
-    /** Detector name, or a prefix ending in `*` (`inventory.*`). */
-    detector: z.string().min(1).optional(),
-    /** Identity as findings carry it (`bearer:…`, `apikey:…`, `ip:…`). */
-    identity: z.string().min(1).optional(),
-    /** Client IP or CIDR, IPv4 or IPv6. */
+    detector: z.string().min(1).optional().describe('Detector name, or a prefix ending in `*` (`inventory.*`).'),
+    identity: z.string().min(1).optional().describe('Identity as findings carry it (`bearer:…`, `apikey:…`, `ip:…`).'),
     client: z
       .string()
       .refine((s) => parseRange(s) !== null, { message: 'not an IP address or CIDR range' })
-      .optional(),
-    host: z.string().min(1).optional(),
-    method: z.string().min(1).optional(),
-    template: z.string().min(1).optional(),
-    /** Why; shown next to the rule when it is listed. */
-    reason: z.string().default(''),
-    /** ISO 8601 time (packet time) after which the rule no longer applies; absent = never expires. */
-    expires: z.iso.datetime({ offset: true }).optional(),
+      .optional()
+      .describe('Client IP or CIDR, IPv4 or IPv6.'),
+    host: z.string().min(1).optional().describe('API host of the endpoint.'),
+    method: z.string().min(1).optional().describe('HTTP method of the endpoint.'),
+    template: z.string().min(1).optional().describe('Path template of the endpoint (`/users/{id}`).'),
+    reason: z.string().default('').describe('Why; shown next to the rule when it is listed.'),
+    expires: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('ISO 8601 time (packet time) after which the rule no longer applies; absent = never expires.'),
   })
   .strict();
 
 export const detectorOverrideSchema = z
   .object({
-    /** Severity floor and ceiling for this detector's alerts, applied after the sensitive-data raise. */
-    minSeverity: severity.optional(),
-    maxSeverity: severity.optional(),
-    /** Response to recommend whatever the severity (e.g. `observe` for inventory findings). */
-    action: action.optional(),
+    minSeverity: severity.optional().describe("Severity floor for this detector's alerts, applied after the sensitive-data raise."),
+    maxSeverity: severity.optional().describe("Severity ceiling for this detector's alerts, applied after the sensitive-data raise."),
+    action: action.optional().describe('Response to recommend whatever the severity (e.g. `observe` for inventory findings).'),
   })
   .strict()
   .refine((o) => !o.minSeverity || !o.maxSeverity || SEVERITY_ORDER.indexOf(o.minSeverity) <= SEVERITY_ORDER.indexOf(o.maxSeverity), {
@@ -58,52 +54,47 @@ export const detectorOverrideSchema = z
 
 export const playbookSchema = z
   .object({
-    /** Recommended response per severity. */
-    info: action.default('observe'),
-    low: action.default('observe'),
-    medium: action.default('throttle'),
-    high: action.default('block'),
-    critical: action.default('revoke-token'),
-    /** Throttle limit = the finding's `baselineRatePerMinute` factor × this headroom. */
-    throttleHeadroom: z.number().min(1).default(1.5),
-    /** Throttle limit (requests per minute) when the finding carries no baseline rate. */
-    defaultLimitPerMinute: z.number().int().min(1).default(60),
-    /** How long a recommended block lasts. */
-    blockDurationSec: z.number().int().min(1).default(3600),
-    /** Identity kinds that are tokens and can be revoked; revoke-token falls back to block for others. */
-    tokenIdentityKinds: z.array(z.string().min(1)).default(['bearer', 'apikey', 'jwt']),
+    info: action.default('observe').describe('Recommended response to `info` alerts.'),
+    low: action.default('observe').describe('Recommended response to `low` alerts.'),
+    medium: action.default('throttle').describe('Recommended response to `medium` alerts.'),
+    high: action.default('block').describe('Recommended response to `high` alerts.'),
+    critical: action.default('revoke-token').describe('Recommended response to `critical` alerts.'),
+    throttleHeadroom: z.number().min(1).default(1.5).describe("Throttle limit = the finding's `baselineRatePerMinute` factor × this headroom."),
+    defaultLimitPerMinute: z.number().int().min(1).default(60).describe('Throttle limit (requests per minute) when the finding carries no baseline rate.'),
+    blockDurationSec: z.number().int().min(1).default(3600).describe('How long a recommended block lasts.'),
+    tokenIdentityKinds: z
+      .array(z.string().min(1))
+      .default(['bearer', 'apikey', 'jwt'])
+      .describe('Identity kinds that are tokens and can be revoked; revoke-token falls back to block for others.'),
   })
   .strict();
 
 export const alertingSchema = z
   .object({
-    /** Sensor name written into every alert; empty = this machine's host name. */
-    sensor: z.string().default(''),
-    /** Findings with the same detector, identity, client and endpoint less than this many seconds
-     * (packet time) after the previous one fold into one open alert. */
-    dedupeWindowSec: z.number().min(1).default(3600),
-    /** Open (dedupe-able) alerts held; the least recently updated is forgotten when full. */
-    maxOpenAlerts: z.number().int().min(1).default(10000),
-    /** Evidence items kept per alert: the first ones plus the most recent. */
-    maxEvidence: z.number().int().min(1).max(100).default(5),
-    /** An updated alert is delivered again when its count reaches one of these (or its severity rises). */
-    redeliverAtCounts: z.array(z.number().int().min(2)).default([10, 100, 1000, 10000, 100000]),
-    /** New alerts per identity (client IP when there is none) per minute of packet time. */
-    maxAlertsPerIdentityPerMinute: z.number().int().min(1).default(20),
-    /** Identities whose alert rate is tracked; the least recently active is forgotten when full. */
-    maxRateTrackedIdentities: z.number().int().min(1).default(10000),
-    /** Fold findings over the rate bound into one `alerting.rate-exceeded` alert per identity. */
-    rateLimitSummary: z.boolean().default(true),
-    severity: severityThresholdsSchema.default(severityThresholdsSchema.parse({})),
-    /** Sensitive-data kinds on the endpoint that raise severity by one level. */
-    sensitiveKinds: z.array(z.string().min(1)).default(['card', 'ssn', 'national-id', 'iban', 'jwt', 'secret']),
-    /** Per-detector severity bounds and action, keyed by detector name. */
-    detectors: z.record(z.string(), detectorOverrideSchema).default({}),
-    playbook: playbookSchema.default(playbookSchema.parse({})),
-    /** Static suppression rules (analyst feedback adds more in the database). */
-    suppressions: z.array(suppressionRuleSchema).default([]),
-    /** Packet-time seconds between re-reads of stored suppressions (feedback given from the CLI). */
-    suppressionRefreshSec: z.number().min(1).default(30),
+    sensor: z.string().default('').describe("Sensor name written into every alert; empty = this machine's host name."),
+    dedupeWindowSec: z
+      .number()
+      .min(1)
+      .default(3600)
+      .describe('Findings with the same detector, identity, client and endpoint less than this many seconds (packet time) after the previous one fold into one open alert.'),
+    maxOpenAlerts: z.number().int().min(1).default(10000).describe('Open (dedupe-able) alerts held; the least recently updated is forgotten when full.'),
+    maxEvidence: z.number().int().min(1).max(100).default(5).describe('Evidence items kept per alert: the first ones plus the most recent.'),
+    redeliverAtCounts: z
+      .array(z.number().int().min(2))
+      .default([10, 100, 1000, 10000, 100000])
+      .describe('An updated alert is delivered again when its count reaches one of these (or its severity rises).'),
+    maxAlertsPerIdentityPerMinute: z.number().int().min(1).default(20).describe('New alerts per identity (client IP when there is none) per minute of packet time.'),
+    maxRateTrackedIdentities: z.number().int().min(1).default(10000).describe('Identities whose alert rate is tracked; the least recently active is forgotten when full.'),
+    rateLimitSummary: z.boolean().default(true).describe('Fold findings over the rate bound into one `alerting.rate-exceeded` alert per identity.'),
+    severity: severityThresholdsSchema.default(severityThresholdsSchema.parse({})).describe('Lowest model score of each severity.'),
+    sensitiveKinds: z
+      .array(z.string().min(1))
+      .default(['card', 'ssn', 'national-id', 'iban', 'jwt', 'secret'])
+      .describe('Sensitive-data kinds on the endpoint that raise severity by one level.'),
+    detectors: z.record(z.string(), detectorOverrideSchema).default({}).describe('Per-detector severity bounds and action, keyed by detector name.'),
+    playbook: playbookSchema.default(playbookSchema.parse({})).describe('Recommended response per severity, and its parameters.'),
+    suppressions: z.array(suppressionRuleSchema).default([]).describe('Static suppression rules (analyst feedback adds more in the database).'),
+    suppressionRefreshSec: z.number().min(1).default(30).describe('Packet-time seconds between re-reads of stored suppressions (feedback given from the CLI).'),
   })
   .strict();
 
