@@ -5,17 +5,15 @@
 // and in order, by the next run that finds the receiver up. `alerts` and `feedback` read and write
 // the same database.
 import t from 'tap';
-import http from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import { runCli, runCliAsync, jsonLines } from '../helpers/cli';
 import { writeHttpPcap, type HttpExchange } from '../helpers/pcap-writer';
 import { startCollector } from '../helpers/syslog-collector';
 import { parseCef, parseRfc5424, sdParams, waitFor } from '../helpers/syslog-parse';
-import { verifySignature } from '../../src/outputs/webhook/signature';
+import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-alerts-'));
 const SECRET = 'e2e-shared-secret';
@@ -40,36 +38,6 @@ function exchange(uri: string, body: unknown, serverPort = 8080): HttpExchange {
   };
 }
 
-interface Received {
-  id: string;
-  type: string;
-  body: string;
-  idempotencyKey: string | undefined;
-  signatureOk: boolean;
-}
-
-async function webhookReceiver(port = 0): Promise<{ server: http.Server; received: Received[]; port: number; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const sig = String(req.headers['x-tapwatch-signature'] ?? '');
-      const alert = JSON.parse(body) as { id: string; type: string };
-      received.push({ id: alert.id, type: alert.type, body, idempotencyKey: req.headers['idempotency-key'] as string | undefined, signatureOk: verifySignature(SECRET, sig, body, 300).ok });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    server,
-    received,
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 t.test('replay → policy → SQLite → signed webhook and CEF syslog; outage → queued → delivered on the next run', async (t) => {
   const specFile = path.join(tmp, 'shop.json');
   writeFileSync(specFile, JSON.stringify(spec));
@@ -80,7 +48,7 @@ t.test('replay → policy → SQLite → signed webhook and CEF syslog; outage �
     exchange('/api/v1/orders', { orders: [] }),
     exchange('/internal/export', { rows: [{ card: '4111 1111 1111 1111' }] }),
   ]);
-  const hook = await webhookReceiver();
+  const hook = await startWebhookReceiver(SECRET);
   const syslog = await startCollector('octet-counting', { port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
     await hook.close();
@@ -147,7 +115,7 @@ t.test('replay → policy → SQLite → signed webhook and CEF syslog; outage �
   t.equal(stats.alerting.undelivered, 2, 'both still queued for the webhook when the replay ended');
 
   // Receiver back on the same port: the next run (an empty capture) delivers the backlog once, in order.
-  const back = await webhookReceiver(downPort);
+  const back = await startWebhookReceiver(SECRET, downPort);
   t.teardown(() => back.close());
   const empty = path.join(tmp, 'empty.pcap');
   writeHttpPcap(empty, []);

@@ -1,0 +1,214 @@
+// The real daemon (`tapwatch run`) on the loopback interface with a config file, real HTTP traffic,
+// a real signed-webhook receiver and a real TCP syslog collector: alerts reach both; SIGHUP with a
+// changed BPF filter takes effect; SIGHUP with a broken config keeps the old one; SIGTERM exits 0
+// with the outbox flushed; SIGKILL with alerts queued for a receiver that is down, then a restart,
+// loses nothing. A second test flaps a veth interface and watches capture come back.
+import t from 'tap';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { stringify } from 'yaml';
+import { CLI } from '../helpers/paths';
+import { runCliAsync } from '../helpers/cli';
+import { startCollector } from '../helpers/syslog-collector';
+import { parseRfc5424, sdParams, waitFor } from '../helpers/syslog-parse';
+import { startWebhookReceiver } from '../helpers/webhook-receiver';
+
+const isRoot = process.getuid?.() === 0;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-daemon-'));
+const SECRET = 'daemon-e2e-secret';
+
+interface Daemon {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startDaemon(config: string, db: string, extra: string[] = []): Daemon {
+  const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--db', db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let buf = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ msg: line });
+      }
+    }
+  });
+  child.stderr?.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, lines, exited };
+}
+
+const logged = (d: Daemon, msg: string): number => d.lines.filter((l) => l['msg'] === msg).length;
+
+async function api(port: number, p: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: p, headers: { accept: 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      })
+      .on('error', reject);
+  });
+}
+
+async function apiServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const body = JSON.stringify({ path: req.url, ok: true });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const shadowFor = (received: { type: string; endpoint?: { template: string } }[], template: string): boolean =>
+  received.some((r) => r.type === 'inventory.shadow-endpoint' && r.endpoint?.template === template);
+
+t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flushes, SIGKILL loses nothing', { skip: !isRoot && 'needs root (live capture)' }, async (t) => {
+  const a = await apiServer();
+  const b = await apiServer();
+  const hook = await startWebhookReceiver(SECRET);
+  const syslog = await startCollector('octet-counting', { port: 0, host: '127.0.0.1' });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+    await syslog.stop();
+  });
+  const specFile = path.join(tmp, 'spec.json');
+  writeFileSync(
+    specFile,
+    JSON.stringify({ openapi: '3.0.3', info: { title: 'users', version: '1' }, paths: { '/api/users/{id}': { get: { responses: { '200': { description: 'ok' } } } } } }),
+  );
+  const configFile = path.join(tmp, 'tapwatch.yaml');
+  const writeConfig = (port: number): void =>
+    writeFileSync(
+      configFile,
+      stringify({
+        capture: { interface: 'lo', filter: `tcp port ${port}`, immediate: true },
+        inventory: { specs: [specFile] },
+        store: { flushIntervalSec: 1 },
+        alerting: { sensor: 'daemon-e2e' },
+        outputs: {
+          webhooks: [{ name: 'soar', url: `http://127.0.0.1:${hook.port}/hook`, secret: SECRET, retry: { initialMs: 100, maxMs: 500 } }],
+          syslog: [{ name: 'siem', protocol: 'tcp', host: '127.0.0.1', port: syslog.port() }],
+          outbox: { drainTimeoutMs: 3000 },
+        },
+        daemon: { shutdownTimeoutSec: 20, reopen: { initialMs: 200, maxMs: 1000 } },
+        statsIntervalSec: 1,
+      }),
+    );
+  writeConfig(a.port);
+  const db = path.join(tmp, 'state.db');
+
+  const d = startDaemon(configFile, db);
+  await waitFor('capture started', () => logged(d, 'capture started') > 0, 10000);
+  for (const p of ['/api/users/1', '/api/users/2', '/admin/export']) await api(a.port, p);
+  await waitFor('shadow alert for /admin/export at the webhook', () => shadowFor(hook.received, '/admin/export'), 10000);
+  t.notOk(hook.received.some((r) => r.endpoint?.template.startsWith('/api/users')), 'the documented endpoint raises nothing');
+  await waitFor('the same alert at the syslog collector', () => syslog.messages.length >= hook.received.length, 5000);
+  t.same(syslog.messages.map((m) => sdParams(parseRfc5424(m.toString('utf8'))).get('id')), hook.received.map((r) => r.id), 'syslog and webhook got the same alerts in the same order');
+
+  // SIGHUP with a new filter: port B is watched, port A no longer
+  writeConfig(b.port);
+  d.child.kill('SIGHUP');
+  await waitFor('config reloaded', () => logged(d, 'config reloaded') > 0, 10000);
+  await api(a.port, '/admin/not-watched-any-more');
+  await api(b.port, '/internal/b');
+  await waitFor('shadow alert for /internal/b', () => shadowFor(hook.received, '/internal/b'), 10000);
+  t.notOk(shadowFor(hook.received, '/admin/not-watched-any-more'), 'traffic on the old port is filtered out after the reload');
+
+  // SIGHUP with a broken config: logged, the running config stays
+  writeFileSync(configFile, 'capture: {interface: lo\n  filter: [unclosed\n');
+  d.child.kill('SIGHUP');
+  await waitFor('reload rejected', () => logged(d, 'reload: config rejected; keeping the running config') > 0, 10000);
+  await api(b.port, '/internal/c');
+  await waitFor('shadow alert for /internal/c under the old config', () => shadowFor(hook.received, '/internal/c'), 10000);
+  t.equal(d.child.exitCode, null, 'still running');
+
+  // SIGTERM: clean exit, everything raised was delivered
+  d.child.kill('SIGTERM');
+  const end = await d.exited;
+  t.same(end, { code: 0, signal: null }, 'exit 0 after SIGTERM');
+  const raised = d.lines.filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('alert: ')).map((l) => (l['alert'] as { id: string }).id);
+  t.same(hook.received.map((r) => r.id), raised, 'every alert raised reached the webhook, once, in order');
+  t.ok(hook.received.every((r) => r.signatureOk), 'all signed');
+
+  // SIGKILL with a backlog: the receiver is down, alerts queue in SQLite, the daemon is killed
+  writeConfig(b.port);
+  const hookPort = hook.port;
+  await hook.close();
+  const k = startDaemon(configFile, db);
+  await waitFor('capture started again', () => logged(k, 'capture started') > 0, 10000);
+  await api(b.port, '/internal/d');
+  await api(b.port, '/internal/e');
+  await waitFor('two alerts raised while the receiver is down', () => k.lines.filter((l) => String(l['msg']).startsWith('alert: ')).length >= 2, 10000);
+  const queued = k.lines.filter((l) => String(l['msg']).startsWith('alert: ')).map((l) => (l['alert'] as { id: string }).id);
+  k.child.kill('SIGKILL');
+  t.equal((await k.exited).signal, 'SIGKILL');
+
+  const stored = await runCliAsync(['alerts', '--db', db, '--format', 'json']);
+  t.equal(stored.code, 0, stored.stderr);
+  const storedIds = (JSON.parse(stored.stdout) as { id: string }[]).map((x) => x.id);
+  t.ok(queued.every((id) => storedIds.includes(id)), 'alerts raised before SIGKILL are stored');
+  const eps = await runCliAsync(['endpoints', '--db', db, '--format', 'json']);
+  t.ok((JSON.parse(eps.stdout) as { template: string }[]).some((e) => e.template === '/internal/d'), 'endpoints seen before SIGKILL are stored');
+
+  const back = await startWebhookReceiver(SECRET, hookPort);
+  t.teardown(() => back.close());
+  const r = startDaemon(configFile, db);
+  await waitFor('the backlog delivered after restart', () => queued.every((id) => back.received.some((x) => x.id === id)), 15000);
+  r.child.kill('SIGTERM');
+  t.equal((await r.exited).code, 0);
+  t.same(back.received.map((x) => x.id).filter((id) => queued.includes(id)), queued, 'each queued alert once, in order');
+});
+
+t.test('a mirror interface that goes down and comes back is reopened', { skip: !isRoot && 'needs root (veth, live capture)' }, async (t) => {
+  const ns = `twflap${process.pid}`;
+  const host = `twf${process.pid % 100000}a`;
+  const peer = `twf${process.pid % 100000}b`;
+  const sh = (cmd: string): void => {
+    const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  };
+  sh(`ip netns add ${ns} && ip link add ${host} type veth peer name ${peer} && ip link set ${peer} netns ${ns}`);
+  t.teardown(() => {
+    spawnSync('ip', ['link', 'del', host]);
+    spawnSync('ip', ['netns', 'del', ns]);
+  });
+  sh(`ip addr add 10.231.7.1/30 dev ${host} && ip link set ${host} up && ip netns exec ${ns} ip addr add 10.231.7.2/30 dev ${peer} && ip netns exec ${ns} ip link set ${peer} up`);
+  const configFile = path.join(tmp, 'flap.yaml');
+  writeFileSync(configFile, stringify({ capture: { interface: host, immediate: true }, daemon: { reopen: { initialMs: 200, maxMs: 400 } }, statsIntervalSec: 1 }));
+  const d = startDaemon(configFile, path.join(tmp, 'flap.db'));
+  t.teardown(() => d.child.kill('SIGKILL'));
+  await waitFor('capture started', () => logged(d, 'capture started') > 0, 10000);
+  sh(`ip link set ${host} down`);
+  await waitFor('capture lost', () => logged(d, 'capture lost; reopening') > 0, 10000);
+  sh(`ip link set ${host} up`);
+  await waitFor('capture reopened', () => logged(d, 'capture started') > 1, 15000);
+  const packetsNow = (): number => {
+    const stats = d.lines.filter((l) => l['msg'] === 'capture stats');
+    return Number(stats[stats.length - 1]?.['packets'] ?? 0);
+  };
+  const before = packetsNow();
+  spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '1', '10.231.7.1']);
+  await waitFor('packets after the reopen', () => packetsNow() > before, 10000);
+  d.child.kill('SIGTERM');
+  t.equal((await d.exited).code, 0);
+});
