@@ -30,6 +30,19 @@ export interface ReassemblyStats {
   retransmittedBytes: number;
   outOfOrderSegments: number;
   bufferedBytes: number;
+  /**
+   * Capture-loss evidence as Zeek's capture-loss script counts it: ACKs that move a direction's
+   * acknowledged point forward, the bytes they newly cover, and those ACKs that cover bytes this
+   * sensor never saw (a hole or a lost tail). gap / ack events is the loss estimate; it also counts
+   * data that the mirror delivers after its ACK, so it is an upper bound on a reordering mirror.
+   */
+  ackEvents: number;
+  ackedBytes: number;
+  ackGapEvents: number;
+  ackGapBytes: number;
+  /** Flows closed that carried payload, and those of them seen in one direction only (half a mirror). */
+  flowsClosedWithData: number;
+  flowsOneSided: number;
 }
 
 /** What a flow did, reported when it closes (like a Zeek conn.log row). */
@@ -102,6 +115,12 @@ export class TcpReassembler {
     retransmittedBytes: 0,
     outOfOrderSegments: 0,
     bufferedBytes: 0,
+    ackEvents: 0,
+    ackedBytes: 0,
+    ackGapEvents: 0,
+    ackGapBytes: 0,
+    flowsClosedWithData: 0,
+    flowsOneSided: 0,
   };
 
   constructor(
@@ -267,6 +286,7 @@ export class TcpReassembler {
   private onAck(flow: Flow, idx: Direction, dir: TcpDirection, ackSeq: number, ts: number): void {
     const acked = dir.offsetOf(ackSeq);
     if (acked <= dir.ackedOffset) return;
+    this.countAck(dir, dir.ackedOffset, acked);
     dir.ackedOffset = acked;
     const first = dir.segments[0];
     if (first && acked >= first.offset && first.offset > dir.nextOffset) {
@@ -276,6 +296,31 @@ export class TcpReassembler {
     // ACK of a FIN whose preceding data we lost.
     if (dir.finOffset >= 0 && acked > dir.finOffset && dir.nextOffset < dir.finOffset) {
       this.endDirection(flow, idx, 'fin', ts);
+    }
+  }
+
+  /** Zeek's ack / gap events: the newly acknowledged range [from, to) and the part of it never seen. */
+  private countAck(dir: TcpDirection, previous: number, acked: number): void {
+    // The FIN takes a sequence number but no byte; the ACK of the SYN alone covers nothing.
+    const to = dir.finOffset >= 0 && acked > dir.finOffset ? dir.finOffset : acked;
+    const from = previous > 0 ? previous : 0;
+    if (to <= from) return;
+    const stat = this.stat;
+    stat.ackEvents++;
+    stat.ackedBytes += to - from;
+    const holeFrom = from > dir.nextOffset ? from : dir.nextOffset;
+    if (to <= holeFrom) return;
+    let missing = to - holeFrom;
+    const segs = dir.segments;
+    for (let i = dir.firstEndingAfter(holeFrom); i < segs.length; i++) {
+      const s = segs[i]!;
+      if (s.offset >= to) break;
+      const sEnd = s.offset + s.data.length;
+      missing -= (sEnd < to ? sEnd : to) - (s.offset > holeFrom ? s.offset : holeFrom);
+    }
+    if (missing > 0) {
+      stat.ackGapEvents++;
+      stat.ackGapBytes += missing;
     }
   }
 
@@ -461,6 +506,11 @@ export class TcpReassembler {
   private notifyClose(flow: Flow, reason: EndReason, ts: number): void {
     if (flow.closeNotified) return;
     flow.closeNotified = true;
+    const [o, r] = flow.dirs;
+    if (o.payloadBytes + r.payloadBytes > 0) {
+      this.stat.flowsClosedWithData++;
+      if (o.packets === 0 || r.packets === 0) this.stat.flowsOneSided++;
+    }
     if (this.onFlowClosed) this.onFlowClosed(flowSummary(flow, reason));
     this.counters.inc(`reassembly.flows.closed.${reason}`);
     this.consumer.onClose(flow, reason, ts);
