@@ -82,7 +82,7 @@ t.test('bad database paths and missing databases give clear errors', async (t) =
   writeFileSync(blocker, 'x');
   const bad = runCli(['replay', '--db', path.join(blocker, 'x.db'), trace]);
   t.equal(bad.code, 1);
-  t.match(bad.stderr, /cannot open the inventory database/);
+  t.match(bad.stderr, /cannot open the state database/);
   const missing = runCli(['endpoints', '--db', path.join(tmp, 'nope.db')]);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no database at/);
