@@ -1,0 +1,145 @@
+// `tapwatch doctor` on this machine: the loopback interface with real listeners for the alert
+// destinations passes; a missing interface, a webhook on a closed port, an unwritable state
+// directory, an invalid config and a missing spec each fail with a line saying what to fix. The
+// command itself runs through commander with its exit code.
+import t from 'tap';
+import { writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Command } from 'commander';
+import { stringify } from 'yaml';
+import { doctorExitCode, formatResults, registerDoctor, runDoctor, type CheckResult } from '../../src/cli/doctor';
+
+const isRoot = process.getuid?.() === 0;
+
+async function listener(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function closedPort(): Promise<number> {
+  const l = await listener();
+  await l.close();
+  return l.port;
+}
+
+function writeConfig(dir: string, name: string, config: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function find(results: readonly CheckResult[], name: string): CheckResult {
+  const r = results.find((x) => x.name === name);
+  if (!r) throw new Error(`no check named ${name} in ${results.map((x) => x.name).join(', ')}`);
+  return r;
+}
+
+t.test('a working setup on lo passes', { skip: !isRoot && 'needs root (live capture)' }, async (t) => {
+  const dir = t.testdir();
+  const hook = await listener();
+  const collector = await listener();
+  t.teardown(() => Promise.all([hook.close(), collector.close()]));
+  const config = writeConfig(dir, 'ok.yaml', {
+    capture: { interface: 'lo' },
+    store: { path: path.join(dir, 'state', 'tapwatch.db') },
+    outputs: {
+      webhooks: [{ name: 'hook', url: `http://127.0.0.1:${hook.port}/alerts`, secret: 'k' }],
+      syslog: [
+        { name: 'siem', protocol: 'tcp', host: '127.0.0.1', port: collector.port },
+        { name: 'udp-siem', protocol: 'udp', host: '127.0.0.1', port: 514 },
+      ],
+    },
+  });
+  const results = await runDoctor({ config });
+  t.same(
+    results.filter((r) => r.status === 'fail'),
+    [],
+    formatResults(results),
+  );
+  t.equal(doctorExitCode(results), 0);
+  t.match(find(results, 'config'), { status: 'ok' });
+  t.match(find(results, 'interface'), { status: 'ok', detail: /lo exists and is up/ });
+  t.match(find(results, 'privileges'), { status: 'ok', detail: /CAP_NET_RAW/ });
+  t.match(find(results, 'libpcap'), { status: 'ok', detail: /libpcap version \d/ });
+  t.match(find(results, 'capture'), { status: 'ok', detail: /lo opens for capture/ });
+  t.ok(['ok', 'warn'].includes(find(results, 'promiscuous').status));
+  t.match(find(results, 'state directory'), { status: 'ok' });
+  t.match(find(results, 'output webhook hook'), { status: 'ok', detail: new RegExp(`127\\.0\\.0\\.1:${hook.port}`) });
+  t.match(find(results, 'output syslog siem'), { status: 'ok' });
+  t.match(find(results, 'output syslog udp-siem'), { status: 'info', detail: /not checkable/ });
+  t.match(find(results, 'model backend'), { status: 'info', detail: /not installed yet/ });
+});
+
+t.test('each problem fails with what to fix', async (t) => {
+  const dir = t.testdir({ 'a-file': 'not a directory' });
+  const closed = await closedPort();
+  const config = writeConfig(dir, 'bad.yaml', {
+    capture: { interface: 'tapwatch-nope0' },
+    // a path below a regular file: not creatable, even for root
+    store: { path: path.join(dir, 'a-file', 'state', 'tapwatch.db') },
+    inventory: { specs: [path.join(dir, 'missing-spec.yaml')] },
+    outputs: { webhooks: [{ name: 'hook', url: `http://127.0.0.1:${closed}/alerts`, secret: 'k' }] },
+  });
+  const results = await runDoctor({ config, connectTimeoutMs: 2000 });
+  t.equal(doctorExitCode(results), 1);
+  for (const r of results.filter((x) => x.status === 'fail')) t.ok(r.fix && r.fix.length > 10, `${r.name} says how to fix it`);
+
+  const iface = find(results, 'interface');
+  t.match(iface, { status: 'fail', detail: /tapwatch-nope0: no such interface.*\blo\b/ });
+  t.match(iface.fix, /ip -br link/);
+  t.match(find(results, 'capture'), { status: 'fail', detail: /not tried/ });
+  t.match(find(results, 'state directory'), { status: 'fail', detail: /not writable/, fix: /store\.path/ });
+  t.match(find(results, 'specs'), { status: 'fail', detail: /missing-spec\.yaml: does not exist/ });
+  t.match(find(results, 'output webhook hook'), { status: 'fail', detail: new RegExp(`127\\.0\\.0\\.1:${closed} unreachable`), fix: /receiver/ });
+
+  // --iface wins over the config
+  const withLo = await runDoctor({ config, iface: 'lo', connectTimeoutMs: 2000 });
+  t.match(find(withLo, 'interface'), { status: 'ok' });
+});
+
+t.test('an invalid config fails naming the key; a missing secret variable fails', async (t) => {
+  const dir = t.testdir();
+  const bad = writeConfig(dir, 'typo.yaml', { capture: { snaplenn: 100 } });
+  const results = await runDoctor({ config: bad, iface: 'lo' });
+  t.match(find(results, 'config'), { status: 'fail', detail: /snaplenn/, fix: /check-config/ });
+
+  const noSecret = writeConfig(dir, 'secret.yaml', {
+    outputs: { webhooks: [{ name: 'hook', url: `http://127.0.0.1:${await closedPort()}/`, secretEnv: 'TAPWATCH_DOCTOR_TEST_UNSET' }] },
+  });
+  delete process.env['TAPWATCH_DOCTOR_TEST_UNSET'];
+  const r2 = await runDoctor({ config: noSecret, iface: 'lo', connectTimeoutMs: 1000 });
+  t.match(find(r2, 'outputs'), { status: 'fail', detail: /TAPWATCH_DOCTOR_TEST_UNSET/ });
+});
+
+t.test('the doctor command prints the report and sets the exit code', async (t) => {
+  const dir = t.testdir();
+  const config = writeConfig(dir, 'c.yaml', { store: { path: path.join(dir, 'db', 'tapwatch.db') } });
+  const run = async (args: string[]): Promise<{ out: string; code: number | string | undefined }> => {
+    let out = '';
+    const program = new Command().exitOverride();
+    registerDoctor(program, (text) => (out += text));
+    const before = process.exitCode;
+    await program.parseAsync(['node', 'tapwatch', 'doctor', ...args]);
+    const code = process.exitCode;
+    process.exitCode = before;
+    return { out, code };
+  };
+  const missing = await run(['--config', config, '--iface', 'tapwatch-nope0']);
+  t.equal(missing.code, 1);
+  t.match(missing.out, /\[FAIL\] interface: tapwatch-nope0: no such interface/);
+  t.match(missing.out, /\n {7}fix: /);
+  t.match(missing.out, /problem\(s\) to fix/);
+
+  const json = await run(['--config', config, '--iface', 'tapwatch-nope0', '--format', 'json']);
+  const parsed = JSON.parse(json.out) as { ok: boolean; results: CheckResult[] };
+  t.equal(parsed.ok, false);
+  t.match(find(parsed.results, 'interface'), { status: 'fail' });
+
+  if (isRoot) {
+    const ok = await run(['--config', config, '--iface', 'lo']);
+    t.equal(ok.code, 0, ok.out);
+    t.match(ok.out, /ready to run/);
+  }
+});
