@@ -3,6 +3,7 @@
 #include <pcap/pcap.h>
 
 #include "capture_handle.h"
+#include "unix_datagram.h"
 
 namespace {
 
@@ -13,6 +14,7 @@ Napi::Value LibVersion(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tapwatch::CaptureHandle::Init(env, exports);
   exports.Set("libVersion", Napi::Function::New(env, LibVersion));
+  exports.Set("sendUnixDatagram", Napi::Function::New(env, tapwatch::SendUnixDatagram));
   exports.Set("recordHeaderBytes", Napi::Number::New(env, tapwatch::kRecordHeaderBytes));
   return exports;
 }

@@ -26,6 +26,8 @@ export interface NativeCaptureHandle {
 interface NativeModule {
   CaptureHandle: new () => NativeCaptureHandle;
   libVersion(): string;
+  /** One datagram to an AF_UNIX socket ('@name' = abstract namespace); never blocks; throws with errno text and `code`. */
+  sendUnixDatagram(path: string, data: Buffer): void;
   recordHeaderBytes: number;
 }
 
