@@ -56,9 +56,15 @@ const keyOf = (host: string, method: string, template: string): string => `${met
 export class Inventory {
   private readonly templater: PathTemplater;
   private readonly endpoints = new Map<string, Tracked>();
-  private readonly dirty = new Set<string>();
-  /** Concrete `METHOD host path` → its endpoint, so sampled-out calls skip templating too. */
-  private readonly pathCache = new Map<string, Tracked>();
+  private readonly dirty = new Set<Tracked>();
+  /**
+   * Concrete host → path → method → its endpoint, so sampled-out calls skip templating too. Nested
+   * maps, not a `METHOD host path` key: no string is built per call.
+   */
+  private readonly pathCache = new Map<string, Map<string, Map<string, Tracked>>>();
+  private cachedPaths = 0;
+  /** The templater learned something since the last flush (its state is written then). */
+  private templaterDirty = false;
   private nextFlushTs = 0;
 
   constructor(
@@ -90,6 +96,7 @@ export class Inventory {
     // The configured specs' paths are known templates and win over derived ones; a spec removed
     // from the config takes its templates with it.
     const remaps = this.templater.replaceSpecTemplates(specTemplateEntries(specs));
+    this.templaterDirty = true;
     for (const remap of remaps) this.applyRemap(remap);
     if (remaps.length > 0) this.counters.inc('inventory.templating.spec_remaps', remaps.length);
   }
@@ -107,8 +114,7 @@ export class Inventory {
     const path = tx.path ?? '/';
     // Full analysis for an endpoint's first calls, then sampled calls (see Sampling): the cost per
     // endpoint is bounded while new parameters and exposures still surface on sampled calls.
-    const pathKey = `${tx.method} ${host}${path}`;
-    const known = this.pathCache.get(pathKey) ?? this.peekEndpoint(host, tx.method, path);
+    const known = this.pathCache.get(host)?.get(path)?.get(tx.method) ?? this.peekEndpoint(host, tx.method, path);
     if (known && !this.shouldAnalyse(known)) {
       this.countLight(known, tx);
       return;
@@ -121,9 +127,10 @@ export class Inventory {
       requestKeys: keysOf(c, 'request'),
       responseKeys: keysOf(c, 'response'),
     });
+    this.templaterDirty = true;
     if (result.remapped.length > 0) {
       for (const remap of result.remapped) this.applyRemap(remap);
-      this.pathCache.clear();
+      this.clearPathCache();
     }
     const key = keyOf(result.hostTemplate, tx.method, result.template);
     let t = this.endpoints.get(key);
@@ -152,13 +159,9 @@ export class Inventory {
       if (e.type !== 'new-pii' || e.direction !== 'response') continue;
       this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}), ...evidenceOf(tx) });
     }
-    this.dirty.add(key);
+    this.dirty.add(t);
     noteCall(t, tx);
-    if (this.pathCache.size >= this.config.maxCachedPaths) {
-      this.pathCache.clear();
-      this.counters.inc('inventory.path_cache.reset');
-    }
-    this.pathCache.set(pathKey, t);
+    this.cachePath(host, path, tx.method, t);
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
   }
 
@@ -212,20 +215,44 @@ export class Inventory {
     t.sampling.sinceLast++;
     this.counters.inc('inventory.sampled_out');
     noteCall(t, tx);
-    const key = keyOf(t.host, t.method, t.template);
-    this.dirty.add(key);
+    this.dirty.add(t);
     if (tx.ts >= this.nextFlushTs) this.flush(tx.ts);
+  }
+
+  private cachePath(host: string, path: string, method: string, t: Tracked): void {
+    if (this.cachedPaths >= this.config.maxCachedPaths) {
+      this.clearPathCache();
+      this.counters.inc('inventory.path_cache.reset');
+    }
+    let byPath = this.pathCache.get(host);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.pathCache.set(host, byPath);
+    }
+    let byMethod = byPath.get(path);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byPath.set(path, byMethod);
+    }
+    if (!byMethod.has(method)) this.cachedPaths++;
+    byMethod.set(method, t);
+  }
+
+  private clearPathCache(): void {
+    this.pathCache.clear();
+    this.cachedPaths = 0;
   }
 
   /** Writes dirty endpoints and the templater state in one transaction. */
   flush(now: number): FlushResult | null {
     this.nextFlushTs = now + this.storeConfig.flushIntervalSec;
-    const changed = [...this.dirty].map((k) => this.endpoints.get(k)).filter((t): t is Tracked => t !== undefined);
+    const changed = [...this.dirty];
     this.dirty.clear();
     if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, now);
     if (!this.store) return null;
     for (const t of changed) this.store.save(rowOf(t));
-    this.store.saveTemplaterState(this.templater.state(), now);
+    if (this.templaterDirty) this.store.saveTemplaterState(this.templater.state(), now);
+    this.templaterDirty = false;
     const result = this.store.commit();
     if (result.error) this.onStoreError?.(result.error);
     return result;
@@ -273,7 +300,7 @@ export class Inventory {
     const old = this.endpoints.get(oldKey);
     if (!old) return;
     this.endpoints.delete(oldKey);
-    this.dirty.delete(oldKey);
+    this.dirty.delete(old);
     this.store?.remove(old.host, old.method, old.template);
     this.counters.inc('inventory.endpoints.remapped');
     if (r.to === null) return;
@@ -284,12 +311,13 @@ export class Inventory {
       existing.span.first = Math.min(existing.span.first, old.span.first);
       existing.span.last = Math.max(existing.span.last, old.span.last);
       existing.unlearnedCalls += old.unlearnedCalls;
+      this.dirty.add(existing);
     } else {
       old.host = r.toHost;
       old.template = r.to;
       this.endpoints.set(newKey, old);
+      this.dirty.add(old);
     }
-    this.dirty.add(newKey);
   }
 }
 
