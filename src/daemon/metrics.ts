@@ -60,35 +60,32 @@ const OUTPUT_COUNTERS = [
 ] as const;
 
 /**
- * Event-loop delay over fixed windows: the last complete window's percentiles, so one scrape or
- * readiness probe does not reset what another reads.
+ * Event-loop delay over fixed windows: the worse of the last complete window and the current one,
+ * so a stall shows at once and stays visible for a whole window, whoever reads it (scrapes and
+ * readiness probes do not reset each other's view).
  */
 export class EventLoopLag {
   private readonly histogram: IntervalHistogram;
   private readonly timer: NodeJS.Timeout;
-  private last: { p99: number; max: number; mean: number } | null = null;
+  private last = { p99: 0, max: 0, mean: 0 };
 
   constructor(windowMs = 10_000) {
     this.histogram = monitorEventLoopDelay({ resolution: 20 });
     this.histogram.enable();
     this.timer = setInterval(() => {
-      this.last = this.read();
+      this.last = this.current();
       this.histogram.reset();
     }, windowMs);
     this.timer.unref();
   }
 
-  /** Seconds; the current window until a first one completes. */
+  /** Seconds. */
   get p99(): number {
-    return (this.last ?? this.read()).p99;
+    return Math.max(this.last.p99, this.current().p99);
   }
 
   get max(): number {
-    return (this.last ?? this.read()).max;
-  }
-
-  get mean(): number {
-    return (this.last ?? this.read()).mean;
+    return Math.max(this.last.max, this.current().max);
   }
 
   stop(): void {
@@ -96,7 +93,7 @@ export class EventLoopLag {
     this.histogram.disable();
   }
 
-  private read(): { p99: number; max: number; mean: number } {
+  private current(): { p99: number; max: number; mean: number } {
     const h = this.histogram;
     if (h.count === 0) return { p99: 0, max: 0, mean: 0 };
     return { p99: h.percentile(99) / 1e9, max: h.max / 1e9, mean: h.mean / 1e9 };
@@ -252,8 +249,8 @@ export class SensorMetrics {
     });
 
     const lag = this.lag;
-    this.gauge('tapwatch_event_loop_lag_p99_seconds', 'Event-loop delay, 99th percentile over the latest window.', () => lag.p99);
-    this.gauge('tapwatch_event_loop_lag_max_seconds', 'Event-loop delay, maximum over the latest window.', () => lag.max);
+    this.gauge('tapwatch_event_loop_lag_p99_seconds', 'Event-loop delay, 99th percentile over the current and the previous window.', () => lag.p99);
+    this.gauge('tapwatch_event_loop_lag_max_seconds', 'Event-loop delay, maximum over the current and the previous window.', () => lag.max);
 
     const mirror = sources.mirror;
     if (mirror) {
