@@ -1,20 +1,19 @@
 // Load a YAML config file, validate it against the schema and freeze it. Errors name the file and
-// the option path so an operator can fix a bad config without reading code.
+// every bad option's path so an operator can fix a bad config in one go without reading code.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { configSchema, type TapwatchConfig } from './schema';
+import type { TapwatchConfig } from './schema';
+import { type ConfigIssue, formatIssue, validateConfigObject, validateConfigText } from './validate';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
-    Object.freeze(value);
+  constructor(
+    message: string,
+    /** Every problem found (empty when the file could not be read at all). */
+    readonly issues: readonly ConfigIssue[] = [],
+  ) {
+    super(message);
   }
-  return value;
 }
 
 export function formatIssues(error: z.ZodError): string {
@@ -23,25 +22,27 @@ export function formatIssues(error: z.ZodError): string {
     .join('\n');
 }
 
-/** Validate an already-parsed object (e.g. merged CLI overrides). */
-export function buildConfig(raw: unknown, origin = 'config'): Readonly<TapwatchConfig> {
-  const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(`${origin} is invalid:\n${formatIssues(result.error)}`);
-  return deepFreeze(result.data);
+function invalid(origin: string, issues: readonly ConfigIssue[]): ConfigError {
+  const lines = issues.map((issue) => `  ${formatIssue(issue)}`).join('\n');
+  return new ConfigError(`${origin} is invalid (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}):\n${lines}`, issues);
 }
 
-export function loadConfigFile(path: string): Readonly<TapwatchConfig> {
+/** Validate an already-parsed object (e.g. merged CLI overrides). */
+export function buildConfig(raw: unknown, origin = 'config'): Readonly<TapwatchConfig> {
+  const result = validateConfigObject(raw);
+  if (!result.ok) throw invalid(origin, result.issues);
+  return result.config;
+}
+
+/** Read a config file (with `${env:...}` references resolved from `env`). */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Readonly<TapwatchConfig> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read config ${path}: ${(err as Error).message}`);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config ${path} is not valid YAML: ${(err as Error).message}`);
-  }
-  return buildConfig(raw, `config ${path}`);
+  const result = validateConfigText(text, path, env);
+  if (!result.ok) throw invalid(`config ${path}`, result.issues);
+  return result.config;
 }
