@@ -7,14 +7,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { LiveSource } from '../capture/live-source';
 import { loadNative } from '../capture/native-binding';
+import { CONFIG_PATH_ENV, DEFAULT_CONFIG_PATH, resolveConfigPath } from '../config/config-path';
 import { buildConfig, loadConfigFile } from '../config/load';
 import type { TapwatchConfig } from '../config/schema';
 import { Counters } from '../core/counters';
 import { loadSpecs } from '../daemon/inventory-stage';
 import { createDestinations } from '../outputs/destinations';
 import { defaultDatabasePath } from '../store/paths';
-
-export const DEFAULT_CONFIG_PATH = '/etc/tapwatch/tapwatch.yaml';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -28,7 +27,7 @@ export interface CheckResult {
 }
 
 export interface DoctorOptions {
-  /** Config file; default DEFAULT_CONFIG_PATH when it exists, else the built-in defaults. */
+  /** Config file; default as every command: $TAPWATCH_CONFIG, else DEFAULT_CONFIG_PATH when it exists, else the built-in defaults. */
   config?: string;
   /** Interface to check; default capture.interface. */
   iface?: string;
@@ -73,11 +72,11 @@ function hasCap(caps: bigint, cap: number): boolean {
 }
 
 function loadConfig(opts: DoctorOptions): { config: Readonly<TapwatchConfig>; result: CheckResult } {
-  const file = opts.config ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : null);
-  if (file === null) {
+  const file = resolveConfigPath(opts.config);
+  if (file === undefined) {
     return {
       config: buildConfig({}),
-      result: check('config', 'warn', `no config file (${DEFAULT_CONFIG_PATH} does not exist): using the defaults`, `write ${DEFAULT_CONFIG_PATH} or pass --config FILE`),
+      result: check('config', 'warn', `no config file (${DEFAULT_CONFIG_PATH} does not exist, ${CONFIG_PATH_ENV} not set): using the defaults`, `write ${DEFAULT_CONFIG_PATH} or pass --config FILE`),
     };
   }
   try {
@@ -330,7 +329,7 @@ export function registerDoctor(program: Command, write: (text: string) => void =
   program
     .command('doctor')
     .description('check the interface, privileges, libpcap, state directory, config, specs and alert destinations, and say what to fix')
-    .option('-c, --config <file>', `YAML config file (default ${DEFAULT_CONFIG_PATH} when it exists)`)
+    .option('-c, --config <file>', `YAML config file (default $${CONFIG_PATH_ENV}, else ${DEFAULT_CONFIG_PATH} when it exists)`)
     .option('-i, --iface <name>', 'interface to check (default capture.interface)')
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: DoctorCliOptions) => {
