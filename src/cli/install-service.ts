@@ -110,6 +110,12 @@ export function installService(opts: InstallServiceOptions, print: (line: string
     print(`error: --memory-max ${JSON.stringify(memoryMax)} is not a systemd size (e.g. 2G, 512M, 50%, infinity)`);
     return 2;
   }
+  try {
+    fs.accessSync(node, fs.constants.X_OK);
+  } catch {
+    print(`error: node binary not executable: ${node}`);
+    return 1;
+  }
   for (const [what, file] of [
     ['CLI entry point (run npm ci to build dist/)', mainScript],
     ['unit template', unitTemplate],
