@@ -10,9 +10,11 @@ import { statsRecord, alertRecord } from '../cli/records';
 import { CaptureSupervisor } from './capture-supervisor';
 import { Sensor } from './sensor';
 import { openStages, type Stages } from './stages';
+import { loadSpecs } from './inventory-stage';
+import type { ImportedSpec } from '../inventory/openapi';
 
 /** Sections read once at start; a reload that changes them is logged as needing a restart. */
-const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'inventory'];
+const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store'];
 
 export interface ReloadResult {
   ok: boolean;
@@ -105,14 +107,39 @@ export class Daemon {
     }
     const old = this.config;
     const changed = (Object.keys(next) as (keyof TapwatchConfig)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
-    const needRestart = changed.filter((k) => RESTART_ONLY.includes(k) || (k === 'capture' && next.capture.interface !== old.capture.interface));
+    // of the inventory, only the specs change live
+    const inventoryRest = (c: Readonly<TapwatchConfig>): string => JSON.stringify({ ...c.inventory, specs: [] });
+    const needRestart = changed.filter(
+      (k) =>
+        RESTART_ONLY.includes(k) ||
+        (k === 'capture' && next.capture.interface !== old.capture.interface) ||
+        (k === 'inventory' && inventoryRest(next) !== inventoryRest(old)),
+    );
     // what only a restart applies keeps its running value, so `config` says what is in effect
     const effective = { ...next } as TapwatchConfig;
     for (const k of RESTART_ONLY) (effective as Record<string, unknown>)[k] = old[k];
     if (next.capture.interface !== old.capture.interface) effective.capture = { ...next.capture, interface: old.capture.interface };
+    effective.inventory = { ...old.inventory, specs: next.inventory.specs };
     try {
-      await this.stages?.alerts.reconfigure(effective, effective.outputs.outbox.drainTimeoutMs);
+      let specs: ImportedSpec[] | null = null;
+      if (JSON.stringify(next.inventory.specs) !== JSON.stringify(old.inventory.specs)) {
+        const loaded = loadSpecs(next.inventory.specs);
+        if (loaded.errors.length > 0) throw new Error(`OpenAPI specs: ${loaded.errors.join('; ')}`);
+        specs = loaded.specs;
+      }
+      // capture first: a bad filter throws before anything changed; if the outputs then fail, the
+      // capture settings go back
       this.supervisor?.reconfigure(effective.capture);
+      try {
+        await this.stages?.alerts.reconfigure(effective, effective.outputs.outbox.drainTimeoutMs);
+      } catch (err) {
+        this.supervisor?.reconfigure(old.capture);
+        throw err;
+      }
+      if (specs) {
+        this.stages?.inventory?.inventory.setSpecs(specs);
+        this.log.info({ specs: next.inventory.specs, operations: specs.reduce((n, s) => n + s.operations.length, 0) }, 'OpenAPI specs reloaded');
+      }
     } catch (err) {
       counters.inc('daemon.reload.failed');
       this.log.error({ err: (err as Error).message }, 'reload: cannot apply; keeping the running config');

@@ -73,7 +73,7 @@ export class Inventory {
     private readonly counters: Counters,
     private readonly store: EndpointStore | null,
     private readonly emit: (event: InventoryEvent) => void,
-    private readonly specs: readonly ImportedSpec[] = [],
+    private specs: readonly ImportedSpec[] = [],
   ) {
     const saved = store?.loadTemplaterState() as TemplaterState | null | undefined;
     this.templater = saved ? PathTemplater.fromState(saved, config.templating) : new PathTemplater(config.templating);
@@ -103,6 +103,23 @@ export class Inventory {
 
   get size(): number {
     return this.endpoints.size;
+  }
+
+  /**
+   * Specs changed (SIGHUP): their templates replace the old ones, and every endpoint is classified
+   * again at the next flush, so status changes (a newly documented or newly deprecated endpoint)
+   * are reported as spec-status events.
+   */
+  setSpecs(specs: readonly ImportedSpec[]): void {
+    this.specs = specs;
+    const remaps = this.templater.replaceSpecTemplates(specTemplateEntries(specs));
+    for (const remap of remaps) this.applyRemap(remap);
+    this.clearPathCache();
+    this.templaterDirty = true;
+    for (const t of this.endpoints.values()) {
+      if (specs.length === 0) t.specStatus = 'unknown';
+      this.dirty.add(t);
+    }
   }
 
   observe(tx: HttpTransaction): void {

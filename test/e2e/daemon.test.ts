@@ -97,12 +97,17 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
     JSON.stringify({ openapi: '3.0.3', info: { title: 'users', version: '1' }, paths: { '/api/users/{id}': { get: { responses: { '200': { description: 'ok' } } } } } }),
   );
   const configFile = path.join(tmp, 'tapwatch.yaml');
-  const writeConfig = (port: number): void =>
+  const spec2File = path.join(tmp, 'spec2.json');
+  writeFileSync(
+    spec2File,
+    JSON.stringify({ openapi: '3.0.3', info: { title: 'internal', version: '1' }, paths: { '/internal/b': { get: { responses: { '200': { description: 'ok' } } } } } }),
+  );
+  const writeConfig = (port: number | string, specs = [specFile]): void =>
     writeFileSync(
       configFile,
       stringify({
-        capture: { interface: 'lo', filter: `tcp port ${port}`, immediate: true },
-        inventory: { specs: [specFile] },
+        capture: { interface: 'lo', filter: typeof port === 'number' ? `tcp port ${port}` : port, immediate: true },
+        inventory: { specs },
         store: { flushIntervalSec: 1 },
         alerting: { sensor: 'daemon-e2e' },
         outputs: {
@@ -141,6 +146,29 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
   await api(b.port, '/internal/c');
   await waitFor('shadow alert for /internal/c under the old config', () => shadowFor(hook.received, '/internal/c'), 10000);
   t.equal(d.child.exitCode, null, 'still running');
+
+  // SIGHUP with a filter libpcap refuses: the running capture stays
+  writeConfig('tcp port', [specFile]);
+  d.child.kill('SIGHUP');
+  await waitFor('reload not applied', () => logged(d, 'reload: cannot apply; keeping the running config') > 0, 10000);
+  await api(b.port, '/internal/f');
+  await waitFor('shadow alert for /internal/f: port B still watched', () => shadowFor(hook.received, '/internal/f'), 10000);
+
+  // SIGHUP adding a spec that documents /internal/b: its status changes without a restart
+  writeConfig(b.port, [specFile, spec2File]);
+  d.child.kill('SIGHUP');
+  await waitFor('specs reloaded', () => logged(d, 'OpenAPI specs reloaded') > 0, 10000);
+  await api(b.port, '/internal/b');
+  const statusOf = async (template: string): Promise<string> => {
+    const rows = JSON.parse((await runCliAsync(['endpoints', '--db', db, '--format', 'json'])).stdout) as { template: string; specStatus: string }[];
+    return rows.find((r) => r.template === template)?.specStatus ?? '';
+  };
+  let status = await statusOf('/internal/b');
+  for (let i = 0; i < 40 && status !== 'documented'; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    status = await statusOf('/internal/b');
+  }
+  t.equal(status, 'documented', 'the reloaded spec documents /internal/b (it was shadow)');
 
   // SIGTERM: clean exit, everything raised was delivered
   d.child.kill('SIGTERM');
