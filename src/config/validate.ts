@@ -174,9 +174,10 @@ export function validateConfigText(text: string, origin = 'config', env: NodeJS.
   const issues: ConfigIssue[] = substituted.issues.map((i) => ({ path: formatDataPath(i.path), segments: i.path, message: i.message }));
   const result = configSchema.safeParse(substituted.value);
   if (!result.success) {
-    // a key whose variable is missing fails the schema too; its env message says more
+    // a key whose variable is missing fails the schema too; its env message says more (but an
+    // unknown key is still worth its own line)
     const envPaths = new Set(issues.map((i) => i.path));
-    issues.push(...issuesFromZod(result.error).filter((i) => !envPaths.has(i.path)));
+    issues.push(...issuesFromZod(result.error).filter((i) => !envPaths.has(i.path) || i.message === 'unknown key'));
   }
   if (issues.length > 0) {
     const order = new Map<ConfigIssue, number>();

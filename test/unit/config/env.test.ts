@@ -32,6 +32,18 @@ t.test('a missing variable names the key and the variable', async (t) => {
   t.match(line, /\(line 5, column 7\)$/);
 });
 
+t.test('an unknown key whose variable is missing gets both messages', async (t) => {
+  const result = validateConfigText('capture:\n  interfase: ${env:IFACE}\n', 'test.yaml', {});
+  if (result.ok) return t.fail('accepted');
+  t.same(
+    result.issues.map((i) => [i.path, i.message.includes('IFACE'), i.suggestion]),
+    [
+      ['capture.interfase', true, undefined],
+      ['capture.interfase', false, 'did you mean "interface"?'],
+    ],
+  );
+});
+
 t.test('several missing variables are all reported', async (t) => {
   const text = ['capture:', '  interface: ${env:IFACE}', '  filter: ${env:FILTER}', ''].join('\n');
   const result = validateConfigText(text, 'test.yaml', {});
