@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // tapwatch command line: subcommands share one composition (src/daemon/sensor.ts).
 import { alertsCommand, feedbackCommand } from './alerts';
+import { registerConfigCommands } from './config-commands';
+import { registerDoctor } from './doctor';
+import { registerInstallService } from './install-service';
 import { Command } from 'commander';
 import { ConfigError } from '../config/load';
 import { replayCommand } from './replay';
@@ -121,6 +124,10 @@ program
   .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
   .option('-c, --config <file>', 'YAML config file')
   .action((alertId: string, opts) => settle(Promise.resolve().then(() => feedbackCommand(alertId, opts))));
+
+registerConfigCommands(program);
+registerDoctor(program);
+registerInstallService(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tapwatch: ${(err as Error).message}\n`);

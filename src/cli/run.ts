@@ -31,7 +31,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const dbPath = defaultDatabasePath(opts.db ?? config.store.path);
   const daemon = new Daemon(config, { loadConfig: load, dbPath, log });
   try {
-    daemon.start();
+    await daemon.start();
   } catch (err) {
     log.error({ iface: config.capture.interface, db: dbPath, err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot start');
     return 1;

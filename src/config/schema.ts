@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import { alertingSchema } from '../alerting/config';
 import { daemonSchema } from '../daemon/config';
+import { apiSchema } from '../daemon/http-api';
+import { mirrorHealthSchema } from '../daemon/mirror-health';
 import { syslogDestinationSchema } from '../outputs/syslog/config';
 import { outboxSchema, webhooksSchema } from '../outputs/webhook/config';
 
@@ -168,6 +170,8 @@ export const configSchema = z
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
     outputs: outputsSchema.default(outputsSchema.parse({})).describe('Where alerts are delivered.'),
     daemon: daemonSchema.default(daemonSchema.parse({})).describe('Lifecycle of `tapwatch run`: shutdown bound and interface reopen backoff.'),
+    api: apiSchema.default(apiSchema.parse({})).describe('Local HTTP port of `tapwatch run`: /metrics, /healthz, /readyz, alerts and feedback.'),
+    mirrorHealth: mirrorHealthSchema.default(mirrorHealthSchema.parse({})).describe('Warnings when the mirror looks wrong (one direction, loss, no HTTP, all encrypted).'),
     log: logSchema.default(logSchema.parse({})).describe('Logging.'),
     statsIntervalSec: z.number().int().min(1).default(60).describe('Seconds between periodic capture-stats log lines in `run`.'),
   })

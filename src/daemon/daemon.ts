@@ -11,10 +11,14 @@ import { CaptureSupervisor } from './capture-supervisor';
 import { Sensor } from './sensor';
 import { openStages, type Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
+import { startHttpApi, type HttpApi } from './http-api';
+import { SensorMetrics, stageMetricsSources } from './metrics';
+import { MirrorHealth } from './mirror-health';
+import { SystemdNotifier } from './systemd';
 import type { ImportedSpec } from '../inventory/openapi';
 
 /** Sections read once at start; a reload that changes them is logged as needing a restart. */
-const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store'];
+const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'api'];
 
 export interface ReloadResult {
   ok: boolean;
@@ -41,6 +45,10 @@ export class Daemon {
   private statsTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopRequested: string | null = null;
+  private readonly notifier: SystemdNotifier;
+  private mirror: MirrorHealth | null = null;
+  private metrics: SensorMetrics | null = null;
+  private api: HttpApi | null = null;
 
   constructor(
     initial: Readonly<TapwatchConfig>,
@@ -48,14 +56,30 @@ export class Daemon {
   ) {
     this.config = initial;
     this.sensor = new Sensor(initial);
+    this.notifier = new SystemdNotifier({ counters: this.sensor.counters, onError: (err) => this.log.warn({ err: err.message }, 'sd_notify failed') });
   }
 
   private get log(): Logger {
     return this.opts.log;
   }
 
-  /** Opens the state database, the alert destinations and the interface; throws what the operator must fix. */
-  start(): void {
+  /**
+   * Opens the state database, the alert destinations, the interface and the local HTTP port; tells
+   * systemd it is ready. Throws what the operator must fix.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.open();
+    } catch (err) {
+      // release what was opened, so the process can exit with the error
+      this.stopRequested = 'start failed';
+      this.supervisor?.stop();
+      await this.shutdown().catch(() => 0);
+      throw err;
+    }
+  }
+
+  private async open(): Promise<void> {
     const config = this.config;
     this.stages = openStages(config, this.sensor.counters, this.opts.dbPath, config.inventory.enabled, this.log, {
       onInventoryEvent: (e) => this.log.info({ event: e }, `inventory: ${e.event}`),
@@ -71,9 +95,38 @@ export class Daemon {
       { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
       'state and alerting ready',
     );
-    this.supervisor = new CaptureSupervisor(config.capture.interface, config.capture, config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
-    this.supervisor.start();
+    const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
+    this.supervisor = supervisor;
+    supervisor.start();
+    if (config.mirrorHealth.enabled) {
+      this.mirror = new MirrorHealth(config.mirrorHealth, this.sensor);
+      this.mirror.start((warnings) => {
+        for (const w of warnings) this.log.warn({ mirror: w }, `mirror: ${w.message}`);
+      });
+    }
+    this.metrics = new SensorMetrics({
+      sensor: this.sensor,
+      capture: () => supervisor.stats(),
+      ...(this.mirror ? { mirror: this.mirror } : {}),
+      ...stageMetricsSources(() => this.stages),
+    });
+    if (config.api.enabled) {
+      this.api = await startHttpApi(config.api, {
+        metrics: this.metrics,
+        readiness: () => ({
+          captureOpen: supervisor.open,
+          stagesUp: this.stages !== null && !this.stopping,
+          ...(supervisor.open || !supervisor.lastError ? {} : { reasons: [`capture: ${supervisor.lastError.message}`] }),
+        }),
+        alerts: () => this.stages?.alerts.store ?? null,
+        ...(this.mirror ? { mirror: this.mirror } : {}),
+        onError: (err) => this.log.warn({ err: err.message }, 'http api error'),
+      });
+      this.log.info({ listen: this.api.address }, 'http api listening (/metrics, /healthz, /readyz, /alerts)');
+    }
     this.startTimers();
+    this.notifier.ready(`capturing on ${config.capture.interface}`);
+    this.notifier.startWatchdog();
   }
 
   /** Runs until stop() is called; then shuts down. Returns the exit code. */
@@ -87,6 +140,8 @@ export class Daemon {
     if (this.stopRequested !== null) return;
     this.stopRequested = reason;
     this.log.info({ reason }, 'stopping');
+    this.notifier.stopWatchdog();
+    this.notifier.stopping(`stopping: ${reason}`);
     this.supervisor?.stop();
   }
 
@@ -96,6 +151,16 @@ export class Daemon {
 
   /** Re-reads the config; applies what can change live, keeps the old config on any error. */
   async reload(): Promise<ReloadResult> {
+    this.notifier.reloading();
+    try {
+      return await this.applyReload();
+    } finally {
+      // systemd waits for READY=1 after RELOADING=1, whether the reload was taken or refused
+      this.notifier.ready(`capturing on ${this.config.capture.interface}`);
+    }
+  }
+
+  private async applyReload(): Promise<ReloadResult> {
     const counters = this.sensor.counters;
     let next: Readonly<TapwatchConfig>;
     try {
@@ -146,6 +211,7 @@ export class Daemon {
       return { ok: false, error: (err as Error).message, changed, needRestart };
     }
     this.log.level = effective.log.level;
+    this.mirror?.reconfigure(effective.mirrorHealth);
     this.config = effective;
     if (changed.includes('statsIntervalSec')) this.startTimers();
     counters.inc('daemon.reload.ok');
@@ -191,6 +257,10 @@ export class Daemon {
   private async shutdown(): Promise<number> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.notifier.stopWatchdog();
+    this.mirror?.stop();
+    await this.api?.close();
+    this.metrics?.stop();
     this.sensor.finish();
     const closed = await this.stages?.close(this.sensor.summary.packets > 0 ? this.sensor.summary.lastTs : 0, this.config.outputs.outbox.drainTimeoutMs);
     if (closed && !closed.drained) this.log.warn('alerts not delivered before the drain timeout stay queued in the database for the next start');

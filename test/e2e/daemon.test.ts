@@ -78,6 +78,26 @@ async function apiServer(): Promise<{ port: number; close(): Promise<void> }> {
   };
 }
 
+async function getText(port: number, p: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: p }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The value of one sample in Prometheus text exposition (`name{labels} value`). */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}} ` : `${name} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+const apiPort = (d: Daemon): number => ((d.lines.find((l) => l['msg'] === 'http api listening (/metrics, /healthz, /readyz, /alerts)')?.['listen'] ?? { port: 0 }) as { port: number }).port;
+
 const shadowFor = (received: { type: string; endpoint?: { template: string } }[], template: string): boolean =>
   received.some((r) => r.type === 'inventory.shadow-endpoint' && r.endpoint?.template === template);
 
@@ -116,6 +136,7 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
           outbox: { drainTimeoutMs: 3000 },
         },
         daemon: { shutdownTimeoutSec: 20, reopen: { initialMs: 200, maxMs: 1000 } },
+        api: { listen: { host: '127.0.0.1', port: 0 } },
         statsIntervalSec: 1,
       }),
     );
@@ -170,6 +191,20 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
   }
   t.equal(status, 'documented', 'the reloaded spec documents /internal/b (it was shadow)');
 
+  // /metrics and /readyz on the local port agree with what was sent and delivered
+  const port = apiPort(d);
+  t.equal((await getText(port, '/readyz')).status, 200, 'ready');
+  t.equal((await getText(port, '/healthz')).status, 200, 'healthy');
+  await waitFor('deliveries settled', () => hook.received.length === d.lines.filter((l) => String(l['msg']).startsWith('alert: ')).length, 5000);
+  const metrics = (await getText(port, '/metrics')).body;
+  // watched: 3 calls on A before the filter change, then /internal/b, c, f and b again on B
+  t.equal(sample(metrics, 'tapwatch_http_transactions_total'), 7, 'HTTP transactions = the calls on the watched ports');
+  t.equal(sample(metrics, 'tapwatch_output_delivered_total', 'destination="soar"'), hook.received.length, 'delivered = what the webhook received');
+  t.equal(sample(metrics, 'tapwatch_outbox_backlog', 'destination="soar"'), 0, 'nothing left in the outbox');
+  const shadowStored = sample(metrics, 'tapwatch_alerts', 'detector="inventory.shadow-endpoint",severity="medium"');
+  t.equal(shadowStored, hook.received.filter((r) => r.type === 'inventory.shadow-endpoint').length, 'stored shadow alerts = delivered ones');
+  t.ok((sample(metrics, 'tapwatch_events_total', 'name="daemon.reload.failed"') ?? 0) >= 2, 'the two refused reloads are counted');
+
   // SIGTERM: clean exit, everything raised was delivered
   d.child.kill('SIGTERM');
   const end = await d.exited;
@@ -222,7 +257,7 @@ t.test('a mirror interface that goes down and comes back is reopened', { skip: !
   });
   sh(`ip addr add 10.231.7.1/30 dev ${host} && ip link set ${host} up && ip netns exec ${ns} ip addr add 10.231.7.2/30 dev ${peer} && ip netns exec ${ns} ip link set ${peer} up`);
   const configFile = path.join(tmp, 'flap.yaml');
-  writeFileSync(configFile, stringify({ capture: { interface: host, immediate: true }, daemon: { reopen: { initialMs: 200, maxMs: 400 } }, statsIntervalSec: 1 }));
+  writeFileSync(configFile, stringify({ capture: { interface: host, immediate: true }, daemon: { reopen: { initialMs: 200, maxMs: 400 } }, api: { listen: { port: 0 } }, statsIntervalSec: 1 }));
   const d = startDaemon(configFile, path.join(tmp, 'flap.db'));
   t.teardown(() => d.child.kill('SIGKILL'));
   await waitFor('capture started', () => logged(d, 'capture started') > 0, 10000);

@@ -2,7 +2,7 @@
 // server and client on 127.0.0.1, a BPF filter on the server port, the Sensor pipeline decoding.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LiveSource } from '../../src/capture/live-source';
@@ -79,8 +79,11 @@ t.test('bad live filter is a typed error', { skip: !isRoot && 'needs root' }, as
 });
 
 t.test('`tapwatch run` exits cleanly on SIGTERM and logs final stats', { skip: !isRoot && 'needs root' }, async (t) => {
-  const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'tapwatch-run-')), 'state.db');
-  const child = spawn(process.execPath, [CLI, 'run', '--iface', 'lo', '--filter', 'tcp port 9', '--immediate', '--db', db], {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-run-'));
+  const db = path.join(dir, 'state.db');
+  const cfg = path.join(dir, 'tapwatch.yaml');
+  writeFileSync(cfg, 'api:\n  listen: { port: 0 }\n'); // any free port: tests run in parallel
+  const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--iface', 'lo', '--filter', 'tcp port 9', '--immediate', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
