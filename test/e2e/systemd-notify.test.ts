@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { REPO } from '../helpers/paths';
-import { NotifyListener, hasSocat, waitUntil } from '../unit/daemon/systemd/notify-listener';
+import { NotifyListener, hasSocat, waitUntil } from '../helpers/unix-datagram-listener';
 
 const SYSTEMD_JS = path.join(REPO, 'dist/daemon/systemd.js');
 const needsSocat = { skip: !hasSocat && 'socat is not installed (.ci/run installs it)' };

@@ -2,6 +2,7 @@
 // puts `syslogDestinationSchema` in the outputs section (e.g. `syslog: z.array(...).default([])`).
 // Defaults that depend on the protocol (port, framing, message cap) are filled in by the schema,
 // so the parsed config always says what will be used.
+import { UnixDatagramTransport } from './transport-unix-dgram';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Counters } from '../../core/counters';
@@ -47,10 +48,10 @@ export const syslogDestinationObject = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)')
       .describe('Names the destination in counters (`outputs.syslog.<name>.*`) and logs.'),
-    protocol: z.enum(['udp', 'tcp', 'tls', 'unix']).default('udp').describe('udp (RFC 5426), tcp (RFC 6587), tls (RFC 5425) or a local unix stream socket.'),
+    protocol: z.enum(['udp', 'tcp', 'tls', 'unix', 'unix-dgram']).default('udp').describe('udp (RFC 5426), tcp (RFC 6587), tls (RFC 5425), a local unix stream socket (unix), or a local datagram socket such as /dev/log (unix-dgram).'),
     host: z.string().min(1).default('127.0.0.1').describe('Collector host name or address (udp, tcp, tls).'),
     port: port.optional().describe('Collector port; default 514 for udp and tcp, 6514 for tls.'),
-    path: z.string().default('').describe('Unix stream socket path (protocol unix); a datagram socket such as /dev/log is refused by the OS.'),
+    path: z.string().default('').describe('Socket path: a stream socket for protocol unix, a datagram socket (default /dev/log) for unix-dgram; `@name` is an abstract socket.'),
     framing: z.enum(['octet-counting', 'lf']).optional().describe('Stream framing: octet-counting (`LEN SP MSG`) or lf; default octet-counting, lf for unix.'),
     format: z.enum(['json', 'cef']).default('json').describe('Message body after the structured data: the alert as JSON, or ArcSight CEF.'),
     facility: z.enum(FACILITY_NAMES).default('local0').describe('Syslog facility; PRI = facility × 8 + severity.'),
@@ -80,6 +81,7 @@ export const syslogDestinationSchema = syslogDestinationObject
     port: d.port ?? (d.protocol === 'tls' ? 6514 : 514),
     framing: d.framing ?? (d.protocol === 'unix' ? ('lf' as const) : ('octet-counting' as const)),
     maxMessageBytes: d.maxMessageBytes ?? (d.protocol === 'udp' ? 2048 : 8192),
+    path: d.path || (d.protocol === 'unix-dgram' ? '/dev/log' : d.path),
   }));
 
 export type SyslogDestinationInput = z.input<typeof syslogDestinationSchema>;
@@ -134,5 +136,7 @@ export function createSyslogTransport(config: SyslogDestinationConfig, counters:
     }
     case 'unix':
       return createUnixTransport({ ...stream, path: config.path });
+    case 'unix-dgram':
+      return new UnixDatagramTransport({ ...common, path: config.path });
   }
 }

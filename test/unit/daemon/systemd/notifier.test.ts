@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SystemdNotifier, watchdogIntervalMs } from '../../../../src/daemon/systemd';
 import { Counters } from '../../../../src/core/counters';
-import { NotifyListener, hasSocat, waitUntil } from './notify-listener';
+import { NotifyListener, hasSocat, waitUntil } from '../../../helpers/unix-datagram-listener';
 
 const needsSocat = { skip: !hasSocat && 'socat is not installed (.ci/run installs it)' };
 
