@@ -102,6 +102,7 @@ export function openAlertStage(
         specStatus: e.status,
         ...(e.specDetail?.drift ? { drift: e.specDetail.drift } : {}),
         ...(e.specDetail?.zombie ? { zombie: e.specDetail.zombie } : {}),
+        ...(e.sensitiveKinds ? { sensitiveKinds: e.sensitiveKinds } : {}),
       });
     } else if (e.event === 'new-sensitive-data') {
       findings = findingsFromInventoryEvent(e, ctx);

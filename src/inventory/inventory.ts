@@ -297,6 +297,7 @@ export class Inventory {
       this.emit({
         type: 'inventory', event: 'spec-status', ts: now, host: t.host, method: t.method, template: t.template,
         status: d.status, previousStatus: previous, ...(detail ? { specDetail: detail } : {}),
+        ...(t.learner.sensitiveKinds.length > 0 ? { sensitiveKinds: t.learner.sensitiveKinds } : {}),
         ...(t.last.client ? { client: t.last.client.slice(0, t.last.client.lastIndexOf(':')), server: t.last.server } : {}),
         ...(t.last.status !== null ? { httpStatus: t.last.status } : {}),
       });

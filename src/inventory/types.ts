@@ -24,6 +24,8 @@ export interface InventoryEvent {
   readonly status?: string;
   readonly previousStatus?: string;
   readonly specDetail?: SpecDetail;
+  /** For spec-status: kinds of sensitive data the endpoint handles (raise the alert's severity). */
+  readonly sensitiveKinds?: readonly string[];
   /** The transaction behind the event (for spec-status: the endpoint's latest call). */
   readonly client?: string;
   readonly server?: string;

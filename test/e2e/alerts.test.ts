@@ -109,7 +109,14 @@ t.test('replay → policy → SQLite → signed webhook and CEF syslog; outage �
   writeHttpPcap(pcap2, [exchange('/internal/debug', { ok: true }), exchange('/internal/metrics', { ok: true })], 1_700_000_100);
   const down = await runCliAsync(['replay', '--format', 'jsonl', '--config', config(downPort, 300), '--db', db, pcap2]);
   t.equal(down.code, 0, down.stderr);
-  const queued = jsonLines(down.stdout).filter((r) => r['type'] === 'alert').map((r) => String(r['id']));
+  const downAlerts = jsonLines(down.stdout).filter((r) => r['type'] === 'alert');
+  const queued = downAlerts.map((r) => String(r['id']));
+  // asset sensitivity: the shadow endpoint returning card numbers ranks above a plain one
+  const rank = (a: Record<string, unknown> | undefined): number => ['info', 'low', 'medium', 'high', 'critical'].indexOf(String(a?.['severity']));
+  const plainShadow = downAlerts.find((a) => a['detector'] === 'inventory.shadow-endpoint');
+  const cardShadow = alerts.find((a) => a['detector'] === 'inventory.shadow-endpoint');
+  t.match(cardShadow, { endpoint: { template: '/internal/export' }, explanation: { factors: [{ name: 'specStatus' }, { name: 'sensitiveKinds', value: /card/ }] } });
+  t.equal(rank(cardShadow), rank(plainShadow) + 1, 'an endpoint with card data raises the severity one level');
   t.equal(queued.length, 2, 'two new shadow endpoints');
   const stats = jsonLines(down.stdout).find((r) => r['type'] === 'stats') as { alerting: { undelivered: number } };
   t.equal(stats.alerting.undelivered, 2, 'both still queued for the webhook when the replay ended');

@@ -255,6 +255,11 @@ export class EndpointLearner {
     return this.params.length;
   }
 
+  /** Kinds of sensitive data seen in this endpoint's requests or responses. */
+  get sensitiveKinds(): PiiKind[] {
+    return Object.keys(this.piiTotals) as PiiKind[];
+  }
+
   /** Grows each time a call shows something not seen before; a stable endpoint stops growing it. */
   get noveltyCount(): number {
     return this.novelties;
