@@ -2,6 +2,7 @@
 // side is the client by content, runs one parser per direction and pairs requests with responses in
 // order (pipelining, bounded pending queue), then emits immutable HttpTransaction records.
 
+import { decodeJwtHeader } from '../core/jwt';
 import type { HttpConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { Direction, EndReason, FlowInfo, StreamConsumer } from '../reassembly/types';
@@ -46,6 +47,7 @@ interface TxBuilder {
   reqContentType: string | null;
   contentEncoding: string | null;
   authorization: string | null;
+  authJwtAlg: string | null;
   xForwardedFor: string | null;
   cookieNames: string[];
   headers: string[];
@@ -350,6 +352,7 @@ export class HttpAnalyzer implements StreamConsumer {
       reqContentType: null,
       contentEncoding: null,
       authorization: null,
+      authJwtAlg: null,
       xForwardedFor: null,
       cookieNames: [],
       headers: [],
@@ -406,6 +409,8 @@ export class HttpAnalyzer implements StreamConsumer {
           // Scheme only: the credential never leaves this function.
           const sp = value.search(/[ \t]/);
           tx.authorization = sp < 0 ? (value.length <= 32 && /^[A-Za-z][A-Za-z0-9._~+/-]*$/.test(value) ? value : '') : value.slice(0, sp);
+          // what a bearer JWT says about its signing (alg: none, HS256 ...) is kept, not the token
+          if (sp > 0 && tx.authorization.toLowerCase() === 'bearer') tx.authJwtAlg = decodeJwtHeader(value.slice(sp + 1).trim())?.alg ?? null;
           break;
         }
         case 'x-forwarded-for':
@@ -535,6 +540,7 @@ export class HttpAnalyzer implements StreamConsumer {
       contentEncoding: tx.contentEncoding,
       respContentEncoding: tx.respContentEncoding,
       authorization: tx.authorization,
+      authJwtAlg: tx.authJwtAlg,
       xForwardedFor: tx.xForwardedFor,
       cookieNames: tx.cookieNames,
       headers: tx.headers,

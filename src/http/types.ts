@@ -36,6 +36,8 @@ export interface HttpTransaction {
   readonly respContentEncoding: string | null;
   /** Authorization scheme only ("Bearer", "Basic" ...); the credential is never kept. */
   readonly authorization: string | null;
+  /** For a Bearer JWT: the `alg` of its header (the token itself is never kept). */
+  readonly authJwtAlg: string | null;
   readonly xForwardedFor: string | null;
   /** Cookie names of the request (values are not kept). */
   readonly cookieNames: readonly string[];

@@ -1,5 +1,6 @@
 // Type and format inference for scalar values (query/form text, JSON strings). Cheap checks first
 // (length, first character), anchored regexes without nested quantifiers.
+import { decodeJwtHeader, type JwtHeader } from '../../core/jwt';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { ValueFormat, ValueType } from './types';
 
@@ -13,7 +14,6 @@ const EMAIL_RE = /^[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-
 const URI_RE = /^[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/[^\s/?#]+[^\s]*$/;
 const HEX_RE = /^[0-9a-fA-F]+$/;
 const B64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
-const B64URL_PART = /^[A-Za-z0-9_-]+$/;
 
 function validDate(y: number, m: number, d: number): boolean {
   if (y < 1000 || m < 1 || m > 12 || d < 1) return false;
@@ -32,48 +32,6 @@ export function inferTextType(v: string): ValueType {
   }
   if (v === 'true' || v === 'false') return 'boolean';
   return 'string';
-}
-
-/** Decodes base64url (no padding needed) to a string, or null. */
-function b64urlDecode(s: string): string | null {
-  if (!B64URL_PART.test(s)) return null;
-  try {
-    return Buffer.from(s, 'base64url').toString('utf8');
-  } catch {
-    return null;
-  }
-}
-
-export interface JwtHeader {
-  readonly alg: string;
-  readonly typ: string | null;
-  readonly kid: string | null;
-}
-
-/** Header of a JWT (three base64url parts, header JSON with a string `alg`), read without verification. */
-export function decodeJwtHeader(token: string): JwtHeader | null {
-  if (token.length < 16 || token.length > 16384 || !token.startsWith('eyJ')) return null;
-  const dot1 = token.indexOf('.');
-  const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-  if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) return null;
-  const payload = token.slice(dot1 + 1, dot2);
-  const sig = token.slice(dot2 + 1);
-  if (payload.length === 0 || !B64URL_PART.test(payload) || (sig.length > 0 && !B64URL_PART.test(sig))) return null;
-  const headerText = b64urlDecode(token.slice(0, dot1));
-  if (headerText === null) return null;
-  try {
-    const h: unknown = JSON.parse(headerText);
-    if (typeof h !== 'object' || h === null || Array.isArray(h)) return null;
-    const rec = h as Record<string, unknown>;
-    if (typeof rec.alg !== 'string' || rec.alg.length === 0 || rec.alg.length > 32) return null;
-    return {
-      alg: rec.alg,
-      typ: typeof rec.typ === 'string' ? rec.typ : null,
-      kid: typeof rec.kid === 'string' ? rec.kid.slice(0, 128) : null,
-    };
-  } catch {
-    return null;
-  }
 }
 
 export function isEmail(v: string): boolean {
@@ -125,3 +83,5 @@ export function mixedClasses(v: string): boolean {
   }
   return false;
 }
+
+export { decodeJwtHeader, type JwtHeader };

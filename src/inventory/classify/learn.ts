@@ -333,6 +333,8 @@ export type ClassifiableTransaction = Pick<
 > & {
   /** Credential after the Authorization scheme, if the HTTP stage passes it (never stored). */
   readonly authCredential?: string | null;
+  /** JWT `alg` of a bearer token, as the HTTP stage extracts it. */
+  readonly authJwtAlg?: string | null;
 };
 
 /** Everything this module learns from one transaction. */

@@ -5,22 +5,27 @@ import { drive, exchange } from './helpers';
 
 const SECRET_BEARER = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.S1GN4TUR3';
 const SECRET_BASIC = 'YWxpY2U6aHVudGVyMg==';
-const cases: [string, string | null][] = [
-  [`Bearer ${SECRET_BEARER}`, 'Bearer'],
-  [`Basic ${SECRET_BASIC}`, 'Basic'],
-  ['Digest username="alice", realm="r", nonce="N0NCE", response="RESPONSEHASH"', 'Digest'],
-  [SECRET_BASIC, ''],
-  ['Negotiate', 'Negotiate'],
+const HS256_BEARER = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl';
+// value, scheme kept, JWT alg kept (the token never)
+const cases: [string, string | null, string | null][] = [
+  [`Bearer ${SECRET_BEARER}`, 'Bearer', 'none'],
+  [`bearer   ${HS256_BEARER}`, 'bearer', 'HS256'],
+  ['Bearer opaque-token-0123456789', 'Bearer', null],
+  [`Basic ${SECRET_BASIC}`, 'Basic', null],
+  ['Digest username="alice", realm="r", nonce="N0NCE", response="RESPONSEHASH"', 'Digest', null],
+  [SECRET_BASIC, '', null],
+  ['Negotiate', 'Negotiate', null],
 ];
 
-for (const [value, scheme] of cases) {
+for (const [value, scheme, alg] of cases) {
   t.test(`Authorization: ${value.slice(0, 12)}...`, async (t) => {
     const d = exchange(`GET /me HTTP/1.1\r\nHost: h\r\nAuthorization: ${value}\r\nCookie: sid=COOKIEVALUE; csrftoken=CSRFVALUE\r\n\r\n`, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
     const tx = d.txs[0];
     t.equal(tx?.authorization, scheme);
+    t.equal(tx?.authJwtAlg, alg, 'JWT alg');
     t.same(tx?.cookieNames, ['sid', 'csrftoken']);
     const everything = JSON.stringify({ ...tx, reqBody: null, respBody: null }) + JSON.stringify(tx ? httpRecord(tx) : null);
-    for (const secret of [SECRET_BEARER, SECRET_BASIC, 'RESPONSEHASH', 'N0NCE', 'COOKIEVALUE', 'CSRFVALUE']) {
+    for (const secret of [SECRET_BEARER, HS256_BEARER, 'opaque-token', SECRET_BASIC, 'RESPONSEHASH', 'N0NCE', 'COOKIEVALUE', 'CSRFVALUE']) {
       t.notOk(everything.includes(secret), `${secret} not in the transaction or record`);
     }
   });

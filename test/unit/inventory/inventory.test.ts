@@ -30,7 +30,7 @@ function tx(method: string, uri: string, respJson: unknown = null, status = 200)
     flowId: 'F1', txId: 1, client: '10.0.0.1:40000', server: '10.0.0.2:80', vlanIds: [], tunnels: [],
     ts: tsClock, respTs: tsClock + 0.01, method, host: 'shop.example', uri, path: p ?? '/', query: q ?? null,
     version: '1.1', status, statusMessage: 'OK', userAgent: 'test', reqContentType: null, contentEncoding: null,
-    respContentEncoding: null, authorization: null, xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    respContentEncoding: null, authorization: null, authJwtAlg: null, xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: body ? 'application/json' : null, reqBodyLen: 0, respBodyLen: body?.length ?? 0,
     reqBodyDeclared: null, respBodyDeclared: body?.length ?? null, reqBody: null, respBody: body,
     completeness: 'full', upgrade: null, anomalies: [],
@@ -314,5 +314,16 @@ t.test('moveNow (human merge of stored rows) merges both rows’ statistics', as
   const stats = row.stats as EndpointSnapshot;
   t.same(stats.params.filter((p) => p.direction === 'request').map((p) => [p.name, p.present, p.of]), [['alpha', 3, 5], ['beta', 2, 5]], 'both rows’ parameters, presence over both');
   t.same(stats.statusCodes, { '200': 3, '404': 2 });
+  db.close();
+});
+
+t.test('a bearer JWT: its alg (as the HTTP stage extracts it) is learned per endpoint', async (t) => {
+  const { inv, store, db } = open('jwt-alg');
+  inv.observe({ ...tx('GET', '/me', { id: 1 }), authorization: 'Bearer', authJwtAlg: 'RS256' });
+  inv.observe({ ...tx('GET', '/me', { id: 1 }), authorization: 'Bearer', authJwtAlg: 'none' });
+  inv.flush(tsClock);
+  const stats = store.list()[0]?.stats as { auth: Record<string, number>; jwtAlgs: Record<string, number> };
+  t.same(stats.jwtAlgs, { RS256: 1, none: 1 });
+  t.equal(stats.auth['bearer'], 2);
   db.close();
 });
