@@ -3,10 +3,24 @@
 import { loadNative, type LiveOptions, type NativeCaptureHandle } from './native-binding';
 import { CaptureError, toCaptureError } from './errors';
 import type { PacketSource, SourceResult } from './source';
+import type { CaptureConfig } from '../config/schema';
 import type { BatchHandler, CaptureStats, SourceInfo } from './types';
 
 export interface LiveSourceOptions extends Omit<LiveOptions, 'iface'> {
   batchBytes: number;
+}
+
+/** The live-capture options of the `capture` config section. */
+export function liveOptionsFromConfig(c: Readonly<CaptureConfig>): LiveSourceOptions {
+  return {
+    snaplen: c.snaplen,
+    promisc: c.promisc,
+    bufferSize: c.bufferSizeBytes,
+    timeoutMs: c.timeoutMs,
+    immediate: c.immediate,
+    filter: c.filter,
+    batchBytes: c.batchBytes,
+  };
 }
 
 export class LiveSource implements PacketSource {

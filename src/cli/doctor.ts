@@ -5,7 +5,7 @@ import { accessSync, constants as fsConstants, existsSync, readdirSync, readFile
 import net from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { LiveSource } from '../capture/live-source';
+import { LiveSource, liveOptionsFromConfig } from '../capture/live-source';
 import { loadNative } from '../capture/native-binding';
 import { CONFIG_PATH_ENV, DEFAULT_CONFIG_PATH, resolveConfigPath } from '../config/config-path';
 import { buildConfig, loadConfigFile } from '../config/load';
@@ -134,15 +134,7 @@ function checkLibpcap(): CheckResult {
 /** Opens the interface the way `run` does, briefly, and sees whether promiscuous mode took. */
 function checkCapture(iface: string, config: Readonly<TapwatchConfig>): CheckResult[] {
   const c = config.capture;
-  const source = new LiveSource(iface, {
-    snaplen: c.snaplen,
-    promisc: c.promisc,
-    bufferSize: c.bufferSizeBytes,
-    timeoutMs: c.timeoutMs,
-    immediate: c.immediate,
-    filter: c.filter,
-    batchBytes: c.batchBytes,
-  });
+  const source = new LiveSource(iface, liveOptionsFromConfig(c));
   let info;
   try {
     info = source.open();

@@ -3,7 +3,7 @@
 // new capture settings (BPF filter, snaplen ...) swaps the handle. The flow table lives in the
 // Sensor, not in the handle, so neither drops a flow; only the packets of the gap are missed, and
 // the kernel-drop counters of every handle add up.
-import { LiveSource } from '../capture/live-source';
+import { LiveSource, liveOptionsFromConfig } from '../capture/live-source';
 import { CaptureError } from '../capture/errors';
 import type { SourceInfo, CaptureStats } from '../capture/types';
 import type { CaptureConfig } from '../config/schema';
@@ -142,15 +142,7 @@ export class CaptureSupervisor {
   }
 
   private makeSource(c: Readonly<CaptureConfig>): LiveSource {
-    return new LiveSource(this.iface, {
-      snaplen: c.snaplen,
-      promisc: c.promisc,
-      bufferSize: c.bufferSizeBytes,
-      timeoutMs: c.timeoutMs,
-      immediate: c.immediate,
-      filter: c.filter,
-      batchBytes: c.batchBytes,
-    });
+    return new LiveSource(this.iface, liveOptionsFromConfig(c));
   }
 
   private openSource(): void {

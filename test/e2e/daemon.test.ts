@@ -9,13 +9,13 @@ import http from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { stringify } from 'yaml';
 import { CLI } from '../helpers/paths';
 import { runCliAsync } from '../helpers/cli';
 import { startCollector } from '../helpers/syslog-collector';
 import { parseRfc5424, sdParams, waitFor } from '../helpers/syslog-parse';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
+import { getJson, startServer } from '../helpers/http-load';
 
 const isRoot = process.getuid?.() === 0;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-daemon-'));
@@ -52,30 +52,7 @@ function startDaemon(config: string, db: string, extra: string[] = []): Daemon {
 const logged = (d: Daemon, msg: string): number => d.lines.filter((l) => l['msg'] === msg).length;
 
 async function api(port: number, p: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: p, headers: { accept: 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      })
-      .on('error', reject);
-  });
-}
-
-async function apiServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    const body = JSON.stringify({ path: req.url, ok: true });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  await getJson(port, p);
 }
 
 async function getText(port: number, p: string): Promise<{ status: number; body: string }> {
@@ -102,8 +79,8 @@ const shadowFor = (received: { type: string; endpoint?: { template: string } }[]
   received.some((r) => r.type === 'inventory.shadow-endpoint' && r.endpoint?.template === template);
 
 t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flushes, SIGKILL loses nothing', { skip: !isRoot && 'needs root (live capture)' }, async (t) => {
-  const a = await apiServer();
-  const b = await apiServer();
+  const a = await startServer();
+  const b = await startServer();
   const hook = await startWebhookReceiver(SECRET);
   const syslog = await startCollector('octet-counting', { port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
