@@ -68,8 +68,27 @@ const MAX_DRIFT_FACTORS = 10;
 
 export function findingsFromInventoryEvent(event: InventoryEvent, ctx: InventoryEventContext = {}): Finding[] {
   const endpoint: EndpointRef = { host: event.host, method: event.method, template: event.template };
-  if (event.event === 'new-endpoint') return findingsForSpecStatus(endpoint, event.ts, ctx);
-  return [sensitiveDataFinding(event, endpoint, ctx)];
+  // what the event carries itself (client, server, status, spec detail) fills in the context
+  const full: InventoryEventContext = {
+    ...(event.client !== undefined ? { client: event.client } : {}),
+    ...(event.server !== undefined ? { server: event.server } : {}),
+    ...(event.httpStatus !== undefined ? { status: event.httpStatus } : {}),
+    ...(event.sensitiveKinds ? { sensitiveKinds: event.sensitiveKinds } : {}),
+    ...ctx,
+  };
+  switch (event.event) {
+    case 'new-endpoint':
+      return findingsForSpecStatus(endpoint, event.ts, full);
+    case 'spec-status':
+      return findingsForSpecStatus(endpoint, event.ts, {
+        ...full,
+        ...(event.status !== undefined ? { specStatus: event.status } : {}),
+        ...(event.specDetail?.drift ? { drift: event.specDetail.drift } : {}),
+        ...(event.specDetail?.zombie ? { zombie: event.specDetail.zombie } : {}),
+      });
+    case 'new-sensitive-data':
+      return [sensitiveDataFinding(event, endpoint, full)];
+  }
 }
 
 /** A finding for an endpoint that is shadow, zombie or drifting; none for documented or unknown. */

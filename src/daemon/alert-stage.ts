@@ -5,7 +5,7 @@
 import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { Logger } from '../core/logger';
-import { AlertPolicy, AlertStore, findingsForSpecStatus, findingsFromInventoryEvent, suppressionsFromConfig, type PolicyResult } from '../alerting';
+import { AlertPolicy, AlertStore, findingsFromInventoryEvent, suppressionsFromConfig, type PolicyResult } from '../alerting';
 import type { Alert, Finding } from '../alerting/types';
 import type { InventoryEvent } from '../inventory/types';
 import { createDestinations, type Destination } from '../outputs/destinations';
@@ -89,25 +89,9 @@ export function openAlertStage(
   };
 
   const onInventoryEvent = (e: InventoryEvent): void => {
-    const endpoint = { host: e.host, method: e.method, template: e.template };
-    const ctx = {
-      ...(e.client !== undefined ? { client: e.client } : {}),
-      ...(e.server !== undefined ? { server: e.server } : {}),
-      ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}),
-    };
-    let findings: Finding[] = [];
-    if (e.event === 'spec-status' && e.status !== undefined) {
-      findings = findingsForSpecStatus(endpoint, e.ts, {
-        ...ctx,
-        specStatus: e.status,
-        ...(e.specDetail?.drift ? { drift: e.specDetail.drift } : {}),
-        ...(e.specDetail?.zombie ? { zombie: e.specDetail.zombie } : {}),
-        ...(e.sensitiveKinds ? { sensitiveKinds: e.sensitiveKinds } : {}),
-      });
-    } else if (e.event === 'new-sensitive-data') {
-      findings = findingsFromInventoryEvent(e, ctx);
-    }
-    for (const f of findings) process(f);
+    // a new endpoint's spec status is known only at the next flush, as a spec-status event
+    if (e.event === 'new-endpoint') return;
+    for (const f of findingsFromInventoryEvent(e)) process(f);
   };
 
   const backlog = (destination?: string): number =>

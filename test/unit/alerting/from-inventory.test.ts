@@ -110,7 +110,7 @@ function run() {
 t.test('the inventory run classifies what the scenario intends', async (t) => {
   const { rows } = run();
   const status = Object.fromEntries(rows.map((r) => [r.template, r.specStatus]));
-  t.same(status, { '/users/{id:int}': 'documented', '/products': 'drift', '/orders': 'zombie', '/export': 'zombie', '/internal/cards': 'shadow' });
+  t.same(status, { '/users/{id}': 'documented', '/products': 'drift', '/orders': 'zombie', '/export': 'zombie', '/internal/cards': 'shadow' });
 });
 
 t.test('findings per event: detector, score, explanation and evidence', async (t) => {
@@ -118,7 +118,7 @@ t.test('findings per event: detector, score, explanation and evidence', async (t
   const findings = seen.flatMap((s) => findingsFromInventoryEvent(s.event, context(s)).map((f) => ({ f, s })));
   const of = (detector: string, template: string): Finding | undefined => findings.find((x) => x.f.detector === detector && x.f.endpoint?.template === template)?.f;
 
-  t.equal(findings.filter((x) => x.s.event.event === 'new-endpoint' && x.s.event.template === '/users/{id:int}').length, 0, 'a documented endpoint is no finding');
+  t.equal(findings.filter((x) => x.s.event.event === 'new-endpoint' && x.s.event.template === '/users/{id}').length, 0, 'a documented endpoint is no finding');
 
   const shadow = of(INVENTORY_DETECTORS.shadow, '/internal/cards');
   t.ok(shadow, 'shadow endpoint');
@@ -145,7 +145,7 @@ t.test('findings per event: detector, score, explanation and evidence', async (t
 
   const exposures = findings.filter((x) => x.f.detector === INVENTORY_DETECTORS.sensitive).map((x) => x.f);
   const card = exposures.find((f) => f.sensitiveKinds?.includes('card'));
-  const email = exposures.find((f) => f.endpoint?.template === '/users/{id:int}' && f.sensitiveKinds?.includes('email'));
+  const email = exposures.find((f) => f.endpoint?.template === '/users/{id}' && f.sensitiveKinds?.includes('email'));
   t.ok(card && email, `card and email exposures: ${exposures.map((f) => f.explanation.summary).join(' | ')}`);
   t.match(card?.explanation.summary, /card data in its .*field card and is shadow/);
   t.ok((card?.score ?? 0) > (email?.score ?? 1), 'a card number on a shadow endpoint outranks an email on a documented one');
@@ -181,4 +181,13 @@ t.test('without context: new endpoints yield nothing, exposures still do', async
   const [d] = findingsFromInventoryEvent({ ...base, event: 'new-endpoint' }, { specStatus: 'drift' });
   t.equal(d?.detector, INVENTORY_DETECTORS.drift, 'drift without items still reported');
   t.ok((d?.score ?? 0) > 0);
+});
+
+t.test('spec-status events: the status and reasons they carry become the finding', async (t) => {
+  const base = { type: 'inventory' as const, event: 'spec-status' as const, ts: T0, host: HOST, method: 'GET', template: '/v1/export', client: '198.51.100.9', server: '10.0.0.2:80', httpStatus: 200 };
+  const [z] = findingsFromInventoryEvent({ ...base, status: 'zombie', previousStatus: 'unknown', specDetail: { drift: [], zombie: { reason: 'removed', lastVersion: '1', removedIn: '2' } } });
+  t.match(z, { detector: INVENTORY_DETECTORS.zombie, explanation: { summary: /removed it in version 2/ }, evidence: [{ client: '198.51.100.9', server: '10.0.0.2:80', status: 200 }] });
+  const [d] = findingsFromInventoryEvent({ ...base, status: 'drift', previousStatus: 'documented', specDetail: { drift: [{ kind: 'auth', what: 'auth:none', detail: 'unauthenticated calls answered' }] }, sensitiveKinds: ['card'] });
+  t.match(d, { detector: INVENTORY_DETECTORS.drift, sensitiveKinds: ['card'], explanation: { factors: [{ name: 'specStatus' }, { name: 'drift.auth', value: 'auth:none' }] } });
+  t.same(findingsFromInventoryEvent({ ...base, status: 'documented', previousStatus: 'unknown' }), [], 'documented is no finding');
 });
