@@ -1,6 +1,7 @@
 // `tapwatch install-service`: puts the systemd unit (ExecStart pointing at this installation), the
 // tapwatch system user (sysusers.d) and the config skeleton in place. It never overwrites an
 // operator's config and never runs systemctl: enabling the service is the operator's decision.
+import { parse as parseYaml } from 'yaml';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -93,11 +94,21 @@ function groupId(prefix: string, name: string): number | undefined {
   return undefined;
 }
 
+/** `daemon.memoryMax` of a config file, read as plain YAML (its ${env:...} secrets need not be set here). */
+function configuredMemoryMax(file: string): string | undefined {
+  try {
+    const raw = parseYaml(fs.readFileSync(file, 'utf8')) as { daemon?: { memoryMax?: unknown } } | null;
+    const v = raw?.daemon?.memoryMax;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the installation; every step goes to `print`. Returns the exit code. */
 export function installService(opts: InstallServiceOptions, print: (line: string) => void): number {
   const prefix = path.resolve(opts.prefix ?? '/');
   const dryRun = opts.dryRun === true;
-  const memoryMax = opts.memoryMax ?? '2G';
   const node = path.resolve(opts.node ?? process.execPath);
   const mainScript = path.resolve(opts.mainScript ?? path.join(REPO, 'dist/cli/main.js'));
   const unitTemplate = opts.unitTemplate ?? path.join(REPO, 'systemd/tapwatch.service');
@@ -105,6 +116,8 @@ export function installService(opts: InstallServiceOptions, print: (line: string
   const configSkeleton = opts.configSkeleton ?? path.join(REPO, 'systemd/tapwatch.yaml');
   const under = (p: string): string => path.join(prefix, p);
   const would = dryRun ? 'would ' : '';
+  // --memory-max, else daemon.memoryMax of the installed config (or of the skeleton it will get)
+  const memoryMax = opts.memoryMax ?? configuredMemoryMax(fs.existsSync(under(CONFIG_PATH)) ? under(CONFIG_PATH) : configSkeleton) ?? '2G';
 
   if (!MEMORY_MAX.test(memoryMax)) {
     print(`error: --memory-max ${JSON.stringify(memoryMax)} is not a systemd size (e.g. 2G, 512M, 50%, infinity)`);
@@ -204,7 +217,7 @@ export function installService(opts: InstallServiceOptions, print: (line: string
 export interface InstallServiceCliOptions {
   prefix: string;
   dryRun?: boolean;
-  memoryMax: string;
+  memoryMax?: string;
   node?: string;
 }
 
@@ -214,7 +227,7 @@ export function registerInstallService(program: Command): void {
     .description('install the systemd unit, the tapwatch system user and the config skeleton (does not start it)')
     .option('--prefix <dir>', 'install under this root directory (staging, tests)', '/')
     .option('--dry-run', 'print the steps without writing or running anything')
-    .option('--memory-max <size>', 'MemoryMax= of the unit', '2G')
+    .option('--memory-max <size>', "MemoryMax= of the unit (default: the config's daemon.memoryMax, 2G)")
     .option('--node <path>', 'node binary for ExecStart (default: the one running this command)')
     .action((opts: InstallServiceCliOptions) => {
       try {

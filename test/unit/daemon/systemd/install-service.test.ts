@@ -158,3 +158,14 @@ t.test('the shipped config skeleton is installed by default', { skip: !fs.exists
   if (!t.equal(installService({ prefix, sysusersBinary: '' }, (l) => lines.push(l)), 0, 'install succeeds')) t.comment(lines.join('\n'));
   t.equal(fs.readFileSync(path.join(prefix, CONFIG_PATH), 'utf8'), fs.readFileSync(path.join(REPO, 'systemd/tapwatch.yaml'), 'utf8'));
 });
+
+t.test("MemoryMax comes from the config's daemon.memoryMax unless --memory-max is given", async (t) => {
+  const s = setup(t);
+  fs.mkdirSync(path.dirname(path.join(s.prefix, CONFIG_PATH)), { recursive: true });
+  fs.writeFileSync(path.join(s.prefix, CONFIG_PATH), 'daemon:\n  memoryMax: 768M\noutputs:\n  webhooks: [{ name: a, url: "http://x", secret: "${env:NOT_SET_AT_INSTALL}" }]\n');
+  const unitLine = (): string | undefined => fs.readFileSync(path.join(s.prefix, UNIT_PATH), 'utf8').split('\n').find((l) => l.startsWith('MemoryMax='));
+  t.equal(s.run({ sysusersBinary: '' }).code, 0);
+  t.equal(unitLine(), 'MemoryMax=768M', 'from the installed config (its env secrets need not be set)');
+  t.equal(s.run({ sysusersBinary: '', memoryMax: '3G' }).code, 0);
+  t.equal(unitLine(), 'MemoryMax=3G', 'the option wins');
+});
