@@ -79,6 +79,17 @@ export const alertingSchema = z
       .describe('Findings with the same detector, identity, client and endpoint less than this many seconds (packet time) after the previous one fold into one open alert.'),
     maxOpenAlerts: z.number().int().min(1).default(10000).describe('Open (dedupe-able) alerts held; the least recently updated is forgotten when full.'),
     maxEvidence: z.number().int().min(1).max(100).default(5).describe('Evidence items kept per alert: the first ones plus the most recent.'),
+    maxStoredAlerts: z
+      .number()
+      .int()
+      .min(1)
+      .default(1_000_000)
+      .describe('Alerts kept in the database; beyond it the least recently seen are removed (alerting.pruned). Alerts with a verdict are kept.'),
+    retentionDays: z
+      .number()
+      .min(1)
+      .default(365)
+      .describe('Alerts not seen for this many days (packet time) are removed (alerting.pruned). Alerts with a verdict are kept.'),
     redeliverAtCounts: z
       .array(z.number().int().min(2))
       .default([10, 100, 1000, 10000, 100000])

@@ -310,6 +310,23 @@ export class AlertStore implements SuppressionProvider {
     return rows.map(suppressionOf);
   }
 
+  /**
+   * Retention: removes alerts last seen before `olderThan` (seconds) and, beyond `maxAlerts`, the
+   * least recently seen ones. Alerts an analyst gave a verdict are kept: they are the labels
+   * training and threshold tuning learn from. Returns how many were removed.
+   */
+  prune(opts: { maxAlerts: number; olderThan: number }): number {
+    return this.write('pruning alerts', () =>
+      this.db.transaction(() => {
+        const old = this.db.prepare('DELETE FROM alerts WHERE verdict IS NULL AND last_seen < ?').run(opts.olderThan).changes;
+        const over = this.db
+          .prepare('DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE verdict IS NULL ORDER BY last_seen DESC, id DESC LIMIT -1 OFFSET ?)')
+          .run(opts.maxAlerts).changes;
+        return old + over;
+      })(),
+    );
+  }
+
   /** True when a suppression with that id existed. */
   deleteSuppression(id: string): boolean {
     return this.write('deleting a suppression', () => this.db.prepare('DELETE FROM suppressions WHERE id = ?').run(id).changes > 0);

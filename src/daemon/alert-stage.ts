@@ -62,6 +62,24 @@ export function openAlertStage(
   let dispatcher = startDispatcher(destinations);
   let outputsJson = JSON.stringify(config.outputs);
 
+  // Retention: the count bound at open, both bounds after every PRUNE_EVERY new alerts. Age is
+  // packet time (a replay of an old capture does not expire what it just raised).
+  const PRUNE_EVERY = 1000;
+  let policyConfig = config.alerting;
+  let sincePrune = 0;
+  const prune = (packetNow: number | null): void => {
+    sincePrune = 0;
+    try {
+      const olderThan = packetNow === null ? -Infinity : packetNow - policyConfig.retentionDays * 86400;
+      const removed = store.prune({ maxAlerts: policyConfig.maxStoredAlerts, olderThan });
+      if (removed > 0) counters.inc('alerting.pruned', removed);
+    } catch (err) {
+      counters.inc('alerting.prune_failed');
+      log.error({ err: (err as Error).message }, 'cannot prune old alerts');
+    }
+  };
+  prune(null);
+
   const process = (finding: Finding): PolicyResult => {
     const result = policy.process(finding);
     const alert = result.alert;
@@ -73,6 +91,7 @@ export function openAlertStage(
       counters.inc('alerting.store_failed');
       log.error({ err: (err as Error).message, alert: alert.id }, 'cannot store alert');
     }
+    if (result.outcome === 'new' && ++sincePrune >= PRUNE_EVERY) prune(finding.ts);
     if (!result.deliver) return result;
     const names = destinations.filter((d) => matchesFilter(d.filter, alert)).map((d) => d.transport.name);
     if (names.length > 0) {
@@ -120,6 +139,7 @@ export function openAlertStage(
       const nextJson = JSON.stringify(next.outputs);
       const nextDestinations = nextJson === outputsJson ? null : createDestinations(next.outputs, counters);
       policy.reconfigure(next.alerting);
+      policyConfig = next.alerting;
       if (!nextDestinations) return;
       await dispatcher.stop({ drainMs });
       destinations = nextDestinations;

@@ -1,0 +1,45 @@
+// The alert stage on a real SQLite file: retention bounds the stored alerts (count and packet-time
+// age, alerts with a verdict kept), each firing counted.
+import t from 'tap';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildConfig } from '../../../src/config/load';
+import { Counters } from '../../../src/core/counters';
+import { createLogger } from '../../../src/core/logger';
+import { openAlertStage } from '../../../src/daemon/alert-stage';
+import { openDatabase } from '../../../src/store/database';
+import { ALL_MIGRATIONS } from '../../../src/store/schema';
+import { finding, T0 } from '../alerting/helpers';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-alert-stage-'));
+const log = createLogger('silent', true);
+
+t.test('retention: the stored-alert bound and the age bound fire and are counted; judged alerts stay', async (t) => {
+  const file = path.join(tmp, 'retention.db');
+  const db = openDatabase(file, ALL_MIGRATIONS);
+  const counters = new Counters();
+  const config = buildConfig({ alerting: { maxStoredAlerts: 10, retentionDays: 30, maxAlertsPerIdentityPerMinute: 100000 } });
+  const stage = openAlertStage(config, counters, db, file, log, () => undefined);
+  t.teardown(async () => {
+    await stage.close(0);
+    db.close();
+  });
+  const raise = (i: number, ts: number): string => {
+    const r = stage.process(finding({ ts, endpoint: { host: 'api.example.com', method: 'GET', template: `/items/${i}` } }));
+    return r.alert?.id ?? '';
+  };
+  const judged = raise(0, T0);
+  stage.store.recordFeedback(judged, 'true-positive', 'kept for training');
+  for (let i = 1; i < 1000; i++) raise(i, T0 + i);
+  // the 1000th new alert ran the retention: 10 unjudged kept, plus the judged one
+  t.equal(stage.store.listAlerts({ limit: 100000 }).length, 11);
+  t.equal(counters.get('alerting.pruned'), 989);
+  t.ok(stage.store.getAlert(judged), 'the judged alert is kept');
+  // 40 days later (packet time): everything older than 30 days goes at the next retention run
+  const later = T0 + 40 * 86400;
+  for (let i = 1000; i < 2000; i++) raise(i, later + i);
+  const left = stage.store.listAlerts({ limit: 100000 });
+  t.equal(left.filter((a) => a.lastSeen < later).length, 1, 'only the judged alert is older than the window');
+  t.equal(left.length, 11);
+});
