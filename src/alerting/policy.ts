@@ -100,6 +100,41 @@ export class AlertPolicy {
   }
 
   /**
+   * Open alerts from the store at start (oldest first), so a finding that repeats across a restart
+   * folds into its alert instead of raising a new one. Alerts older than the dedupe window expire
+   * on the next finding's packet time as usual. Rate-exceeded summaries are not restored.
+   */
+  restoreOpen(alerts: readonly Alert[]): number {
+    let restored = 0;
+    for (const stored of alerts.slice(-this.config.maxOpenAlerts)) {
+      if (stored.type === RATE_EXCEEDED_DETECTOR) continue;
+      const kinds = stored.explanation.factors.find((x) => x.name === 'sensitiveKinds')?.value;
+      const key = dedupeKey(stored.type, stored.identity, stored.client, stored.endpoint);
+      this.open.delete(key);
+      this.open.set(key, {
+        id: stored.id,
+        detector: stored.type,
+        ...(stored.identity !== undefined ? { identity: stored.identity } : {}),
+        ...(stored.client !== undefined ? { client: stored.client } : {}),
+        ...(stored.endpoint !== undefined ? { endpoint: stored.endpoint } : {}),
+        firstSeen: stored.firstSeen,
+        lastSeen: stored.lastSeen,
+        count: stored.count,
+        score: stored.score,
+        severity: stored.severity,
+        explanation: stored.explanation,
+        evidence: [...stored.evidence],
+        sensitiveKinds: new Set(typeof kinds === 'string' && kinds !== '' ? kinds.split(',') : []),
+        baselineRate: baselineRateOf(stored.explanation),
+        recommendation: stored.recommendation,
+      });
+      restored++;
+    }
+    if (restored > 0) this.counters.inc('alerting.dedupe.restored', restored);
+    return restored;
+  }
+
+  /**
    * New thresholds, playbooks and config suppressions (SIGHUP). Open alerts and rate windows are
    * kept, so a reload neither re-raises what is already open nor resets anyone's rate bound.
    */
@@ -258,7 +293,9 @@ export class AlertPolicy {
     if (a.heldDetectors) a.explanation = this.summaryExplanation(a);
 
     const before = a.severity;
-    a.severity = severityFor(this.config, a.detector, a.score, a.sensitiveKinds);
+    // an alert's severity never drops (a restored alert may know fewer of its sensitive kinds)
+    const now = severityFor(this.config, a.detector, a.score, a.sensitiveKinds);
+    if (severityRank(now) > severityRank(before)) a.severity = now;
     a.recommendation = this.recommendationFor(a);
     const redelivery = severityRank(a.severity) > severityRank(before) ? 'severity' : this.milestones.has(a.count) ? 'count' : undefined;
     this.counters.inc(outcome === 'updated' ? 'alerting.updated' : 'alerting.rate_summary.updated');

@@ -52,6 +52,8 @@ export function openAlertStage(
   // a copy of the config's rules in the database, so `tapwatch alerts` can show them
   store.syncConfigSuppressions(suppressionsFromConfig(config.alerting.suppressions));
   const policy = new AlertPolicy(config.alerting, counters, { suppressions: store });
+  // dedupe carries across restarts: the newest stored alerts are open again
+  policy.restoreOpen(store.listAlerts({ limit: config.alerting.maxOpenAlerts }).reverse());
   const outbox = new Outbox(db, { maxBacklogPerDestination: config.outputs.outbox.maxBacklogPerDestination, counters });
   const startDispatcher = (list: readonly Destination[]): Dispatcher => {
     const d = new Dispatcher(outbox, list.map((x) => ({ transport: x.transport, retry: x.retry })), { counters, logger: log });

@@ -43,3 +43,29 @@ t.test('retention: the stored-alert bound and the age bound fire and are counted
   t.equal(left.filter((a) => a.lastSeen < later).length, 1, 'only the judged alert is older than the window');
   t.equal(left.length, 11);
 });
+
+t.test('dedupe carries across a restart: the same finding folds into the stored alert', async (t) => {
+  const file = path.join(tmp, 'restart.db');
+  const config = buildConfig({ alerting: { dedupeWindowSec: 3600 } });
+  const f = finding({ ts: T0 });
+  let db = openDatabase(file, ALL_MIGRATIONS);
+  let stage = openAlertStage(config, new Counters(), db, file, log, () => undefined);
+  const first = stage.process(f);
+  t.equal(first.outcome, 'new');
+  await stage.close(0);
+  db.close();
+
+  db = openDatabase(file, ALL_MIGRATIONS);
+  const counters = new Counters();
+  stage = openAlertStage(config, counters, db, file, log, () => undefined);
+  t.teardown(async () => {
+    await stage.close(0);
+    db.close();
+  });
+  t.equal(counters.get('alerting.dedupe.restored'), 1);
+  const again = stage.process({ ...f, ts: T0 + 60 });
+  t.same([again.outcome, again.alert?.id, again.alert?.count, again.deliver], ['updated', first.alert?.id, 2, false], 'same alert, count 2, not re-delivered');
+  t.equal(stage.store.getAlert(first.alert?.id ?? '')?.count, 2, 'the stored row follows');
+  const later = stage.process({ ...f, ts: T0 + 60 + 3600 });
+  t.equal(later.outcome, 'new', 'after the dedupe window a new alert');
+});
