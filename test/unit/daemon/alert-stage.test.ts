@@ -69,3 +69,33 @@ t.test('dedupe carries across a restart: the same finding folds into the stored 
   const later = stage.process({ ...f, ts: T0 + 60 + 3600 });
   t.equal(later.outcome, 'new', 'after the dedupe window a new alert');
 });
+
+t.test('a full disk: alerts that cannot be stored or queued are counted, nothing throws, storage resumes', async (t) => {
+  const file = path.join(tmp, 'full.db');
+  const db = openDatabase(file, ALL_MIGRATIONS);
+  const counters = new Counters();
+  const config = buildConfig({
+    alerting: { maxAlertsPerIdentityPerMinute: 100000 },
+    outputs: { webhooks: [{ name: 'hook', url: 'http://127.0.0.1:9/never', secret: 's' }] },
+  });
+  const stage = openAlertStage(config, counters, db, file, log, () => undefined);
+  t.teardown(async () => {
+    await stage.close(0);
+    db.close();
+  });
+  const raise = (i: number): string | undefined => stage.process(finding({ ts: T0 + i, endpoint: { host: 'h', method: 'GET', template: `/full/${i}` } })).alert?.id;
+  raise(0);
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  const lost: string[] = [];
+  for (let i = 1; i <= 200; i++) {
+    const id = raise(i);
+    if (id && !stage.store.getAlert(id)) lost.push(id);
+  }
+  t.ok(counters.get('alerting.store_failed') > 0, 'refused writes are counted');
+  t.equal(counters.get('alerting.store_failed'), lost.length, 'one count per alert not stored');
+  t.ok(counters.get('outputs.enqueue_failed') > 0, 'refused queueing is counted');
+  db.pragma('max_page_count = 1073741823');
+  const id = raise(1000);
+  t.ok(id && stage.store.getAlert(id), 'stored again once there is space');
+  t.equal(stage.store.listAlerts({ limit: 100000 }).length, 201 - lost.length + 1, 'what was stored before is still there');
+});
