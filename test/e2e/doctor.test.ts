@@ -143,3 +143,14 @@ t.test('the doctor command prints the report and sets the exit code', async (t) 
     t.match(ok.out, /ready to run/);
   }
 });
+
+t.test('the built CLI: `tapwatch doctor` on a missing interface exits 1 and says what to fix', async (t) => {
+  const { runCli } = await import('../helpers/cli');
+  const dir = t.testdir({ 'tapwatch.yaml': stringify({ store: { path: path.join(t.testdirName, 'state', 'tapwatch.db') }, api: { listen: { port: 0 } } }) });
+  const run = runCli(['doctor', '--config', path.join(dir, 'tapwatch.yaml'), '--iface', 'tw-no-such-if0', '--format', 'json']);
+  t.equal(run.code, 1, run.stderr);
+  const { results } = JSON.parse(run.stdout) as { results: CheckResult[] };
+  const iface = results.find((r) => r.name === 'interface');
+  t.match(iface, { status: 'fail', detail: /tw-no-such-if0: no such interface/ }, 'the interface check fails naming it');
+  t.ok(iface?.fix, 'with a fix');
+});
