@@ -118,6 +118,7 @@ export function statsText(rec: Record<string, unknown>): string {
   section('reassembly', rec['reassembly'] as Record<string, number>);
   section('http', rec['http'] as Record<string, number>);
   if (rec['inventory']) section('inventory', rec['inventory'] as Record<string, number>);
+  if (rec['alerting']) section('alerting', rec['alerting'] as Record<string, number>);
   section('anomalies', rec['anomalies'] as Record<string, number>);
   section('capture', rec['capture'] as Record<string, number>);
   lines.push(`rate:       ${Math.round(rec['packetsPerSec'] as number)} packets/s, ${(rec['mbPerSec'] as number).toFixed(1)} MB/s`);
@@ -128,4 +129,10 @@ export function statsText(rec: Record<string, unknown>): string {
 export function alertRecord(alert: Alert): Record<string, unknown> {
   const { type: detector, ...rest } = alert;
   return { type: 'alert', detector, ...rest };
+}
+
+/** One line per alert in the text output of replay. */
+export function alertText(alert: Alert): string {
+  const where = alert.endpoint ? ` ${alert.endpoint.method} ${alert.endpoint.host}${alert.endpoint.template}` : '';
+  return `ALERT ${alert.severity} ${alert.type}${where} (${alert.recommendation.action}): ${alert.explanation.summary}\n`;
 }

@@ -4,7 +4,7 @@ import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
 import { createLogger } from '../core/logger';
 import { httpRecord } from '../http/record';
-import { alertRecord, packetRecord, statsRecord, statsText, transactionText } from './records';
+import { alertRecord, alertText, packetRecord, statsRecord, statsText, transactionText } from './records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
 import { openStages, type Stages } from '../daemon/stages';
@@ -55,6 +55,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
         },
         onAlert: (alert) => {
           if (jsonl) out.write(alertRecord(alert));
+          else out.writeRaw(alertText(alert));
         },
       });
     } catch (err) {

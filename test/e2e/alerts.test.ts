@@ -93,6 +93,13 @@ t.test('replay → policy → SQLite → signed webhook and CEF syslog; outage �
   t.match(card, { endpoint: { template: '/internal/export' }, explanation: { summary: /card/ } });
   t.notMatch(JSON.stringify(records), /4111 1111 1111 1111|4111111111111111/, 'the card number itself is in no record');
 
+  // text output: one ALERT line each (no outputs configured, the map in memory)
+  const textCfg = path.join(tmp, 'text.yaml');
+  writeFileSync(textCfg, stringify({ inventory: { specs: [specFile] } }));
+  const text = runCli(['replay', '--config', textCfg, pcap]);
+  t.equal(text.code, 0, text.stderr);
+  t.same(text.stdout.split('\n').filter((l) => l.startsWith('ALERT ')).map((l) => l.split(' ')[2]).sort(), detectors, 'the text output has an ALERT line per alert');
+
   const listed = runCli(['alerts', '--db', db, '--format', 'json']);
   t.equal(listed.code, 0, listed.stderr);
   t.same((JSON.parse(listed.stdout) as { id: string }[]).map((a) => a.id).sort(), [...ids].sort(), 'alerts lists what was stored');
