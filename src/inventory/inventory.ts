@@ -265,9 +265,11 @@ export class Inventory {
     this.nextFlushTs = now + this.storeConfig.flushIntervalSec;
     const changed = [...this.dirty];
     this.dirty.clear();
-    if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, now);
+    // one snapshot per endpoint serves both the spec diff and the write
+    const rows = changed.map(rowOf);
+    if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, rows, now);
     if (!this.store) return null;
-    for (const t of changed) this.store.save(rowOf(t));
+    for (const row of rows) this.store.save(row);
     if (this.templaterDirty) this.store.saveTemplaterState(this.templater.state(), now);
     this.templaterDirty = false;
     const result = this.store.commit();
@@ -278,9 +280,10 @@ export class Inventory {
   /** Told when a flush fails (disk full ...); the writes stay queued and are retried next tick. */
   onStoreError: ((err: Error) => void) | null = null;
 
-  private classifyAgainstSpecs(changed: Tracked[], now: number): void {
+  /** Updates each endpoint's status and reasons (and its row, about to be written) from the specs. */
+  private classifyAgainstSpecs(changed: Tracked[], rows: EndpointRow[], now: number): void {
     const diff = diffInventory(
-      changed.map((t) => toObserved(rowOf(t))),
+      rows.map(toObserved),
       this.specs,
       { now, window: this.config.orphanWindowSec },
     );
@@ -292,6 +295,11 @@ export class Inventory {
       const newDrift = d.drift.filter((x) => !t.reportedDrift.has(x.what));
       t.specStatus = d.status;
       t.specDetail = detail;
+      const row = rows[i];
+      if (row) {
+        row.specStatus = d.status;
+        row.specDetail = detail;
+      }
       for (const x of newDrift) t.reportedDrift.add(x.what);
       if (previous === d.status && !(d.status === 'drift' && newDrift.length > 0)) return;
       this.emit({
