@@ -35,7 +35,8 @@ export class CaptureSupervisor {
   constructor(
     private readonly iface: string,
     private capture: Readonly<CaptureConfig>,
-    private readonly backoff: ReopenBackoff,
+    /** Read at each wait, so a reload changes it. */
+    private readonly backoff: () => ReopenBackoff,
     private readonly sensor: Sensor,
     private readonly counters: Counters,
     private readonly log: Logger,
@@ -72,7 +73,7 @@ export class CaptureSupervisor {
           this.lastError = err as Error;
           failures++;
           this.counters.inc('capture.reopen_failed');
-          const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+          const delay = this.delayAfter(failures);
           this.log.warn({ iface: this.iface, err: (err as Error).message, retryInMs: delay }, 'cannot open capture; retrying');
           await this.sleep(delay);
           continue;
@@ -90,7 +91,7 @@ export class CaptureSupervisor {
       this.lastError = result.error ?? new Error('capture ended');
       this.counters.inc('capture.handle_lost');
       failures++;
-      const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failures - 1, 20));
+      const delay = this.delayAfter(failures);
       this.log.warn({ iface: this.iface, err: this.lastError.message, retryInMs: delay }, 'capture lost; reopening');
       await this.sleep(delay);
     }
@@ -139,6 +140,11 @@ export class CaptureSupervisor {
       droppedKernel: this.closedStats.droppedKernel + (live?.droppedKernel ?? 0),
       droppedInterface: this.closedStats.droppedInterface + (live?.droppedInterface ?? 0),
     };
+  }
+
+  private delayAfter(failures: number): number {
+    const b = this.backoff();
+    return Math.min(b.maxMs, b.initialMs * 2 ** Math.min(failures - 1, 20));
   }
 
   private makeSource(c: Readonly<CaptureConfig>): LiveSource {

@@ -95,7 +95,7 @@ export class Daemon {
       { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
       'state and alerting ready',
     );
-    const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
+    const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, () => this.config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
     this.supervisor = supervisor;
     supervisor.start();
     if (config.mirrorHealth.enabled) {
