@@ -4,6 +4,7 @@
 // Sensor, not in the handle, so neither drops a flow; only the packets of the gap are missed, and
 // the kernel-drop counters of every handle add up.
 import { LiveSource, liveOptionsFromConfig } from '../capture/live-source';
+import { backoffCeilingMs } from '../core/backoff';
 import { CaptureError } from '../capture/errors';
 import type { SourceInfo, CaptureStats } from '../capture/types';
 import type { CaptureConfig } from '../config/schema';
@@ -144,7 +145,7 @@ export class CaptureSupervisor {
 
   private delayAfter(failures: number): number {
     const b = this.backoff();
-    return Math.min(b.maxMs, b.initialMs * 2 ** Math.min(failures - 1, 20));
+    return backoffCeilingMs(b.initialMs, b.maxMs, failures);
   }
 
   private makeSource(c: Readonly<CaptureConfig>): LiveSource {

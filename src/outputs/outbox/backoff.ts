@@ -3,6 +3,8 @@
 // a delay the receiver asked for (Retry-After) wins, capped so a hostile or broken receiver cannot
 // park the queue for days.
 
+import { backoffCeilingMs } from '../../core/backoff';
+
 export interface RetryPolicy {
   /** Ceiling of the first retry's delay; doubles per failed attempt. */
   readonly initialMs: number;
@@ -18,7 +20,5 @@ export interface RetryPolicy {
  */
 export function retryDelayMs(policy: RetryPolicy, failures: number, afterMs: number | undefined, random: () => number): number {
   if (afterMs !== undefined && Number.isFinite(afterMs)) return Math.min(Math.max(0, Math.ceil(afterMs)), policy.maxRetryAfterMs);
-  const exponent = Math.min(Math.max(0, failures - 1), 52);
-  const ceiling = Math.min(policy.maxMs, policy.initialMs * 2 ** exponent);
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffCeilingMs(policy.initialMs, policy.maxMs, failures));
 }

@@ -1,5 +1,7 @@
 // Exponential reconnect delay with jitter: initial, doubling up to max, each delay drawn from its
 // upper half so many sensors that lost the same collector do not all come back at the same moment.
+import { backoffCeilingMs } from '../../core/backoff';
+
 export class Backoff {
   private attempt = 0;
 
@@ -11,7 +13,7 @@ export class Backoff {
 
   /** The delay before the next attempt; each call doubles the one after it. */
   next(): number {
-    const base = Math.min(this.maxMs, this.initialMs * 2 ** this.attempt);
+    const base = backoffCeilingMs(this.initialMs, this.maxMs, this.attempt + 1);
     if (base < this.maxMs) this.attempt++;
     return Math.round(base / 2 + (this.random() * base) / 2);
   }
