@@ -61,6 +61,12 @@ export const ALERT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // 3 is the outbox, 4 the inventory's spec detail (src/store/schema.ts lists every migration).
+  {
+    version: 5,
+    name: 'alerts: count by detector and severity from the index (metrics scrapes)',
+    sql: `CREATE INDEX alerts_by_type_severity ON alerts (type, severity);`,
+  },
 ];
 
 export type Verdict = 'false-positive' | 'true-positive';

@@ -100,13 +100,23 @@ export class EventLoopLag {
   }
 }
 
+/**
+ * Stored alerts are counted at most this often: the count is an index scan that grows with the
+ * table, and SQLite calls block the event loop (and with it, capture).
+ */
+export const ALERT_COUNTS_TTL_MS = 60_000;
+
 /** Sources backed by the stages (inventory, alert store, outbox); `get` returns the current stages. */
-export function stageMetricsSources(get: () => Stages | null): Pick<MetricsSources, 'endpoints' | 'alerts' | 'outputs'> {
+export function stageMetricsSources(get: () => Stages | null, now: () => number = Date.now): Pick<MetricsSources, 'endpoints' | 'alerts' | 'outputs'> {
+  let cached: { at: number; db: Db; counts: AlertCount[] } | null = null;
   return {
     endpoints: () => get()?.inventory?.inventory.size ?? 0,
     alerts: () => {
       const stages = get();
-      return stages ? alertCounts(stages.db) : [];
+      if (!stages) return [];
+      const t = now();
+      if (!cached || cached.db !== stages.db || t - cached.at >= ALERT_COUNTS_TTL_MS) cached = { at: t, db: stages.db, counts: alertCounts(stages.db) };
+      return cached.counts;
     },
     outputs: {
       destinations: () => {

@@ -8,6 +8,8 @@ import { buildConfig } from '../../../src/config/load';
 import { Counters } from '../../../src/core/counters';
 import { createLogger } from '../../../src/core/logger';
 import { openAlertStage } from '../../../src/daemon/alert-stage';
+import { ALERT_COUNTS_TTL_MS, stageMetricsSources } from '../../../src/daemon/metrics';
+import type { Stages } from '../../../src/daemon/stages';
 import { openDatabase } from '../../../src/store/database';
 import { ALL_MIGRATIONS } from '../../../src/store/schema';
 import { finding, T0 } from '../alerting/helpers';
@@ -98,4 +100,24 @@ t.test('a full disk: alerts that cannot be stored or queued are counted, nothing
   const id = raise(1000);
   t.ok(id && stage.store.getAlert(id), 'stored again once there is space');
   t.equal(stage.store.listAlerts({ limit: 100000 }).length, 201 - lost.length + 1, 'what was stored before is still there');
+});
+
+t.test('metrics count stored alerts at most once a minute (the count scans an index that grows)', async (t) => {
+  const file = path.join(tmp, 'counts.db');
+  const db = openDatabase(file, ALL_MIGRATIONS);
+  const stage = openAlertStage(buildConfig({}), new Counters(), db, file, log, () => undefined);
+  t.teardown(async () => {
+    await stage.close(0);
+    db.close();
+  });
+  let now = 0;
+  const source = stageMetricsSources(() => ({ db, alerts: stage, inventory: null }) as unknown as Stages, () => now);
+  const total = (): number => (source.alerts?.() ?? []).reduce((n, a) => n + a.count, 0);
+  stage.process(finding({ ts: T0 }));
+  t.equal(total(), 1);
+  stage.process(finding({ ts: T0, endpoint: { host: 'h', method: 'GET', template: '/other' } }));
+  now = ALERT_COUNTS_TTL_MS - 1;
+  t.equal(total(), 1, 'cached within the interval');
+  now = ALERT_COUNTS_TTL_MS;
+  t.equal(total(), 2, 'counted again after it');
 });
