@@ -57,7 +57,7 @@ export function openInventoryStage(
     inventory,
     specErrors: errors,
     close(now: number): void {
-      inventory.flush(now);
+      inventory.flushAll(now);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { mergeSnapshots } from './classify/accumulator';
 import type { DriftItem } from './openapi/types';
 import type { Db } from '../store/database';
+import type { Statement } from 'better-sqlite3';
 import type { BatchWriter, FlushResult } from '../store/batch-writer';
 
 export interface EndpointRow {
@@ -42,10 +43,23 @@ export interface EndpointQuery {
 }
 
 export class EndpointStore {
+  // Prepared once: a flush writes every changed endpoint, and preparing per row cost as much as the writes.
+  private readonly upsert: Statement;
+  private readonly deleteRow: Statement;
+
   constructor(
     private readonly db: Db,
     private readonly writer: BatchWriter,
-  ) {}
+  ) {
+    this.upsert = db.prepare(
+      `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats, spec_detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (host, method, template) DO UPDATE SET
+         first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
+         calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats, spec_detail = excluded.spec_detail`,
+    );
+    this.deleteRow = db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?');
+  }
 
   /** Writes everything queued in one transaction (a failure keeps it queued for the next tick). */
   commit(): FlushResult {
@@ -56,22 +70,14 @@ export class EndpointStore {
   save(row: EndpointRow): void {
     const stats = JSON.stringify(row.stats);
     const detail = row.specDetail ? JSON.stringify(row.specDetail) : null;
-    this.writer.enqueue((db) =>
-      db
-        .prepare(
-          `INSERT INTO endpoints (host, method, template, first_seen, last_seen, calls, spec_status, stats, spec_detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (host, method, template) DO UPDATE SET
-             first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
-             calls = excluded.calls, spec_status = excluded.spec_status, stats = excluded.stats, spec_detail = excluded.spec_detail`,
-        )
-        .run(row.host, row.method, row.template, row.firstSeen, row.lastSeen, row.calls, row.specStatus, stats, detail),
-    );
+    const upsert = this.upsert;
+    this.writer.enqueue(() => upsert.run(row.host, row.method, row.template, row.firstSeen, row.lastSeen, row.calls, row.specStatus, stats, detail));
   }
 
   /** Queues removal of rows folded into another template (after a merge). */
   remove(host: string, method: string, template: string): void {
-    this.writer.enqueue((db) => db.prepare('DELETE FROM endpoints WHERE host = ? AND method = ? AND template = ?').run(host, method, template));
+    const del = this.deleteRow;
+    this.writer.enqueue(() => del.run(host, method, template));
   }
 
   /**

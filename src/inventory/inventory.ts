@@ -66,6 +66,7 @@ export class Inventory {
   /** The templater learned something since the last flush (its state is written then). */
   private templaterDirty = false;
   private nextFlushTs = 0;
+  private nextTemplaterSaveTs = 0;
 
   constructor(
     private readonly config: Readonly<InventoryConfig>,
@@ -263,19 +264,44 @@ export class Inventory {
   /** Writes dirty endpoints and the templater state in one transaction. */
   flush(now: number): FlushResult | null {
     this.nextFlushTs = now + this.storeConfig.flushIntervalSec;
-    const changed = [...this.dirty];
-    this.dirty.clear();
+    // at most maxRowsPerFlush, the longest-dirty first: the writes block the event loop (and capture)
+    const changed: Tracked[] = [];
+    for (const t of this.dirty) {
+      if (changed.length >= this.storeConfig.maxRowsPerFlush) break;
+      changed.push(t);
+    }
+    for (const t of changed) this.dirty.delete(t);
+    if (this.dirty.size > 0) this.counters.inc('inventory.flush.deferred', this.dirty.size);
     // one snapshot per endpoint serves both the spec diff and the write
     const rows = changed.map(rowOf);
     if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, rows, now);
     if (!this.store) return null;
     for (const row of rows) this.store.save(row);
-    if (this.templaterDirty) this.store.saveTemplaterState(this.templater.state(), now);
-    this.templaterDirty = false;
+    if (this.templaterDirty && (now >= this.nextTemplaterSaveTs || this.dirty.size === 0 && this.finalFlush)) {
+      this.store.saveTemplaterState(this.templater.state(), now);
+      this.templaterDirty = false;
+      this.nextTemplaterSaveTs = now + this.storeConfig.templaterStateIntervalSec;
+    }
     const result = this.store.commit();
     if (result.error) this.onStoreError?.(result.error);
     return result;
   }
+
+  /** Flushes until nothing is dirty (end of replay, shutdown). */
+  flushAll(now: number): void {
+    this.finalFlush = true;
+    try {
+      do {
+        const result = this.flush(now);
+        if (result?.error) return; // the store refuses writes: retrying now would not help
+      } while (this.dirty.size > 0);
+    } finally {
+      this.finalFlush = false;
+    }
+  }
+
+  /** Set during flushAll: the templater state is written whatever its interval says. */
+  private finalFlush = false;
 
   /** Told when a flush fails (disk full ...); the writes stay queued and are retried next tick. */
   onStoreError: ((err: Error) => void) | null = null;

@@ -37,13 +37,13 @@ function tx(method: string, uri: string, respJson: unknown = null, status = 200)
   } as HttpTransaction;
 }
 
-function open(name: string, maxEndpoints = 50000, over: Record<string, number> = {}) {
+function open(name: string, maxEndpoints = 50000, over: Record<string, number> = {}, storeOver: Record<string, number> = {}) {
   const file = path.join(tmp, `${name}.db`);
   const db = openDatabase(file, INVENTORY_MIGRATIONS);
   const counters = new Counters();
   const store = new EndpointStore(db, new BatchWriter(db, file, 10000, counters));
   const events: InventoryEvent[] = [];
-  const inv = new Inventory(inventorySchema.parse({ maxEndpoints, ...over }), storeSchema.parse({ flushIntervalSec: 1 }), counters, store, (e) => events.push(e));
+  const inv = new Inventory(inventorySchema.parse({ maxEndpoints, ...over }), storeSchema.parse({ flushIntervalSec: 1, ...storeOver }), counters, store, (e) => events.push(e));
   return { db, store, counters, events, inv };
 }
 
@@ -325,5 +325,39 @@ t.test('a bearer JWT: its alg (as the HTTP stage extracts it) is learned per end
   const stats = store.list()[0]?.stats as { auth: Record<string, number>; jwtAlgs: Record<string, number> };
   t.same(stats.jwtAlgs, { RS256: 1, none: 1 });
   t.equal(stats.auth['bearer'], 2);
+  db.close();
+});
+
+t.test('bound: rows written per flush; the rest wait, flushAll writes everything', async (t) => {
+  const { inv, store, counters, db } = open('rows-per-flush', 50000, {}, { flushIntervalSec: 1e9, maxRowsPerFlush: 4 });
+  inv.flush(tsClock); // the next automatic flush is far away in packet time
+  // distinct hosts: ten endpoints that never fold into one
+  for (let i = 0; i < 10; i++) inv.observe({ ...tx('GET', '/status', { ok: true }), host: `h${i}.example` });
+  inv.flush(tsClock);
+  t.equal(store.list().length, 4, 'the first four');
+  t.equal(counters.get('inventory.flush.deferred'), 6, 'six deferred, counted');
+  inv.flush(tsClock);
+  t.equal(store.list().length, 8);
+  inv.observe({ ...tx('GET', '/status', { ok: true }), host: 'h0.example' });
+  inv.flushAll(tsClock);
+  t.equal(store.list().length, 10, 'flushAll writes the rest');
+  t.equal(store.list().find((r) => r.host === 'h0.example')?.calls, 2);
+  db.close();
+});
+
+t.test('the templater state is saved at most once per interval, and always by flushAll', async (t) => {
+  const { inv, store, db } = open('templater-interval', 50000, {}, { flushIntervalSec: 1e9, templaterStateIntervalSec: 3600 });
+  const saved = (): string => JSON.stringify(store.loadTemplaterState());
+  inv.flush(tsClock); // saves the (empty) state; the next save is due in an hour of packet time
+  inv.observe(tx('GET', '/a', { ok: true }));
+  inv.flush(tsClock + 10);
+  t.notMatch(saved(), /"a"/, 'not saved again within the interval');
+  t.ok(store.list().some((r) => r.template === '/a'), 'the endpoint row is written all the same');
+  inv.observe(tx('GET', '/b', { ok: true }));
+  inv.flush(tsClock + 3600);
+  t.match(saved(), /"a"/, 'saved once the interval has passed');
+  inv.observe(tx('GET', '/c', { ok: true }));
+  inv.flushAll(tsClock + 3610);
+  t.match(saved(), /"c"/, 'flushAll saves it whatever the interval');
   db.close();
 });
