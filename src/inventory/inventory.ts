@@ -13,6 +13,7 @@ import { PathTemplater, type Remap, type TemplaterState } from './templating';
 import type { InventoryEvent } from './types';
 import type { FlushResult } from '../store/batch-writer';
 import { diffInventory, specTemplateEntries, type ImportedSpec } from './openapi';
+import { jsonPathTableResets } from './classify/json-walk';
 import { toObserved } from './observed';
 
 interface Tracked {
@@ -67,6 +68,8 @@ export class Inventory {
   private templaterDirty = false;
   private nextFlushTs = 0;
   private nextTemplaterSaveTs = 0;
+  /** jsonPathTableResets() as last counted. */
+  private pathTableResets = jsonPathTableResets();
 
   constructor(
     private readonly config: Readonly<InventoryConfig>,
@@ -272,6 +275,9 @@ export class Inventory {
     }
     for (const t of changed) this.dirty.delete(t);
     if (this.dirty.size > 0) this.counters.inc('inventory.flush.deferred', this.dirty.size);
+    const resets = jsonPathTableResets();
+    if (resets > this.pathTableResets) this.counters.inc('inventory.classify.json.path_table_reset', resets - this.pathTableResets);
+    this.pathTableResets = resets;
     // one snapshot per endpoint serves both the spec diff and the write
     const rows = changed.map(rowOf);
     if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, rows, now);

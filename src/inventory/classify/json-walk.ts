@@ -50,11 +50,18 @@ const MAX_INTERNED = 16384;
 const childPaths = new Map<string, Map<string, string>>();
 const elementPaths = new Map<string, string>();
 let interned = 0;
+let resets = 0;
 
 function resetInterned(): void {
   childPaths.clear();
   elementPaths.clear();
   interned = 0;
+  resets++;
+}
+
+/** Times the path table was emptied because it was full (the inventory counts them). */
+export function jsonPathTableResets(): number {
+  return resets;
 }
 
 function childPath(path: string, key: string): string {

@@ -12,6 +12,7 @@ import {
   type ClassifiableTransaction,
   type MessageClassification,
 } from '../../../../src/inventory/classify';
+import { jsonPathTableResets } from '../../../../src/inventory/classify/json-walk';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 function byName(m: MessageClassification): Record<string, string> {
@@ -203,7 +204,9 @@ t.test('json paths stay right across the interning table filling up and being em
   const lim = { maxDepth: 8, maxNodes: 100000, maxKeyLength: 64 };
   const n = 40000; // more distinct paths than the table holds (16384), so it is emptied at least twice
   const wide = `{"outer":{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}}`;
+  const resetsBefore = jsonPathTableResets();
   walkJson(wide, sink, lim);
+  t.ok(jsonPathTableResets() - resetsBefore >= 2, 'the bound fired and is counted');
   t.equal(paths.length, n);
   t.ok(paths.every((p, i) => p === `outer.k${i}`), 'every path is its own key');
   paths.length = 0;
