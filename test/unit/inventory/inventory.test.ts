@@ -364,7 +364,7 @@ t.test('the templater state is saved at most once per interval, and always by fl
 
 t.test('bound: the JSON path table filling up is counted by the inventory', async (t) => {
   const { inv, counters, db } = open('path-table');
-  // four bodies of 4000 new paths each (a body is walked up to 5000 values): more than the 16384 the table holds
+  // five bodies of 4000 new paths each (a body is walked up to 5000 values): more than the 16384 the table holds
   for (let b = 0; b < 5; b++) {
     const wide: Record<string, number> = {};
     for (let i = 0; i < 4000; i++) wide[`b${b}_field_${i}`] = i;
