@@ -16,6 +16,7 @@ import { startCollector } from '../helpers/syslog-collector';
 import { parseRfc5424, sdParams, waitFor } from '../helpers/syslog-parse';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 import { getJson, startServer } from '../helpers/http-load';
+import { parseExposition, sampleValue } from '../helpers/prom-text';
 
 const isRoot = process.getuid?.() === 0;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-daemon-'));
@@ -65,12 +66,6 @@ async function getText(port: number, p: string): Promise<{ status: number; body:
       })
       .on('error', reject);
   });
-}
-
-/** The value of one sample in Prometheus text exposition (`name{labels} value`). */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}} ` : `${name} `));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 const apiPort = (d: Daemon): number => ((d.lines.find((l) => l['msg'] === 'http api listening (/metrics, /healthz, /readyz, /alerts)')?.['listen'] ?? { port: 0 }) as { port: number }).port;
@@ -173,14 +168,14 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
   t.equal((await getText(port, '/readyz')).status, 200, 'ready');
   t.equal((await getText(port, '/healthz')).status, 200, 'healthy');
   await waitFor('deliveries settled', () => hook.received.length === d.lines.filter((l) => String(l['msg']).startsWith('alert: ')).length, 5000);
-  const metrics = (await getText(port, '/metrics')).body;
+  const metrics = parseExposition((await getText(port, '/metrics')).body);
   // watched: 3 calls on A before the filter change, then /internal/b, c, f and b again on B
-  t.equal(sample(metrics, 'tapwatch_http_transactions_total'), 7, 'HTTP transactions = the calls on the watched ports');
-  t.equal(sample(metrics, 'tapwatch_output_delivered_total', 'destination="soar"'), hook.received.length, 'delivered = what the webhook received');
-  t.equal(sample(metrics, 'tapwatch_outbox_backlog', 'destination="soar"'), 0, 'nothing left in the outbox');
-  const shadowStored = sample(metrics, 'tapwatch_alerts', 'detector="inventory.shadow-endpoint",severity="medium"');
+  t.equal(sampleValue(metrics, 'tapwatch_http_transactions_total'), 7, 'HTTP transactions = the calls on the watched ports');
+  t.equal(sampleValue(metrics, 'tapwatch_output_delivered_total', { destination: 'soar' }), hook.received.length, 'delivered = what the webhook received');
+  t.equal(sampleValue(metrics, 'tapwatch_outbox_backlog', { destination: 'soar' }), 0, 'nothing left in the outbox');
+  const shadowStored = sampleValue(metrics, 'tapwatch_alerts', { detector: 'inventory.shadow-endpoint', severity: 'medium' });
   t.equal(shadowStored, hook.received.filter((r) => r.type === 'inventory.shadow-endpoint').length, 'stored shadow alerts = delivered ones');
-  t.ok((sample(metrics, 'tapwatch_events_total', 'name="daemon.reload.failed"') ?? 0) >= 2, 'the two refused reloads are counted');
+  t.ok((sampleValue(metrics, 'tapwatch_events_total', { name: 'daemon.reload.failed' }) ?? 0) >= 2, 'the two refused reloads are counted');
 
   // SIGTERM: clean exit, everything raised was delivered
   d.child.kill('SIGTERM');

@@ -16,7 +16,7 @@ import { buildConfig } from '../../src/config/load';
 import { SEVERITIES, type Severity } from '../../src/alerting/types';
 import { finding, T0 } from '../unit/alerting/helpers';
 import { hasShared } from '../helpers/paths';
-import { parseExposition, sampleValue } from '../unit/daemon/prom-text';
+import { parseExposition, sampleValue } from '../helpers/prom-text';
 import { ESPN, replay } from '../unit/daemon/replay';
 
 async function closedPort(): Promise<number> {

@@ -6,7 +6,7 @@ import { apiSchema, startHttpApi } from '../../../src/daemon/http-api';
 import { SensorMetrics } from '../../../src/daemon/metrics';
 import { getJson, startServer } from '../../helpers/http-load';
 import { hasShared } from '../../helpers/paths';
-import { parseExposition, sampleValue } from './prom-text';
+import { parseExposition, sampleValue } from '../../helpers/prom-text';
 import { ESPN, newSensor, replay } from './replay';
 
 const isRoot = process.getuid?.() === 0;
