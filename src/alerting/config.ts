@@ -1,7 +1,7 @@
 // Options of the alert policy (issue 5): dedupe, suppression, the per-identity rate bound, severity
 // mapping and response playbooks. Merged into the main config schema as `alerting`.
 import { z } from 'zod';
-import { parseRange } from './address-match';
+import { parseRange } from '../core/address-match';
 
 const SEVERITY_ORDER = ['info', 'low', 'medium', 'high', 'critical'] as const;
 const severity = z.enum(SEVERITY_ORDER);

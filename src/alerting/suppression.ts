@@ -1,7 +1,7 @@
 // Suppression rules and their matching. A rule names any of detector, identity, client (IP/CIDR)
 // and endpoint; fields left out match anything. Expiry is compared with the finding's packet time,
 // so a replay applies a rule exactly as the live sensor did.
-import { parseAddress, parseRange, rangeContains, type AddressRange } from './address-match';
+import { parseAddress, parseRange, rangeContains, type AddressRange } from '../core/address-match';
 import type { SuppressionRuleConfig } from './config';
 import type { Finding } from './types';
 

@@ -1,7 +1,7 @@
 // The alerting config fragment: defaults that make sense together and clear refusals of bad rules.
 import t from 'tap';
 import { alertingSchema } from '../../../src/alerting/config';
-import { parseAddress, parseRange, rangeContains } from '../../../src/alerting/address-match';
+import { parseAddress, parseRange, rangeContains } from '../../../src/core/address-match';
 import { SEVERITIES } from '../../../src/alerting/types';
 
 t.test('defaults', async (t) => {

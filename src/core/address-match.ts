@@ -1,4 +1,4 @@
-// IP and CIDR matching for suppression rules (IPv4 and IPv6). Clients are compared as 16-byte
+// IP and CIDR matching (IPv4 and IPv6), for suppression rules and spec host bindings. Clients are compared as 16-byte
 // addresses, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so `10.0.0.0/8` also matches a client the
 // capture wrote as `::ffff:10.1.2.3`. Parsing happens once per rule; matching is byte comparison.
 import { isIPv4, isIPv6 } from 'node:net';
