@@ -90,7 +90,8 @@ const HARD_LITERALS = new Set([
   'api', 'apis', 'rest', 'graphql', 'gql', 'rpc', 'jsonrpc', 'soap', 'ws', 'public', 'private', 'internal',
   'admin', 'auth', 'oauth', 'oauth2', 'static', 'assets', 'well-known', '.well-known',
 ]);
-const VERSION = /^v\d+(\.\d+)*([a-z]+\d*)?$/i;
+// `v1`, `v2.1`, `v1beta1`, `v2alpha`, `v1p1beta1` (Google), `v3rc2`; not `v5felz5`, which is a name.
+const VERSION = /^v\d+(\.\d+)*((p\d+)?(alpha|beta|rc|preview|pre|dev|ga)\d*)?$/i;
 const NUM_VERSION = /^\d+\.\d+(\.\d+)?$/;
 const EMAIL = /^[^@\s/]+@[^@\s/]+\.[A-Za-z]{2,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -120,24 +120,44 @@ export function compareScores(a: number[], b: number[]): number {
   return 0;
 }
 
-/** Does fixed template `f` capture every path of a derived template given as tree keys? */
-export function fixedCoversKeys(f: CompiledFixed, keys: string[]): boolean {
-  if (f.segs.length !== keys.length) return false;
+/**
+ * Does fixed template `f` capture every path of a derived template given as tree keys? Returns the
+ * specificity score (as matchFixed scores a concrete path) or null, so a derived template retires to
+ * the most literal fixed template that covers it.
+ */
+export function coverScore(f: CompiledFixed, keys: string[]): number[] | null {
+  if (f.segs.length !== keys.length) return null;
+  const score: number[] = [];
   for (let i = 0; i < keys.length; i++) {
     const m = f.segs[i] as SegMatcher;
     const k = keys[i] as string;
     const isParam = k.startsWith('{');
     if (m.kind === 'lit') {
-      if (isParam || m.literal !== k) return false;
+      if (isParam || m.literal !== k) return null;
+      score.push(2);
     } else if (m.kind === 'param') {
-      if (m.type === 'any' || m.type === 'str') continue;
-      if (isParam) {
-        if (k !== `{${m.type}}`) return false;
-      } else if (classifyValue(decodeSegment(k).value, undefined, i) !== m.type) return false;
+      const loose = m.type === 'any' || m.type === 'str';
+      if (!loose) {
+        if (isParam) {
+          if (k !== `{${m.type}}`) return null;
+        } else if (classifyValue(decodeSegment(k).value, undefined, i) !== m.type) return null;
+      }
+      score.push(loose ? 0 : 0.5);
     } else {
-      if (isParam) return false;
-      if (!m.re.test(decodeSegment(k).value)) return false;
+      if (isParam) return null;
+      if (!m.re.test(decodeSegment(k).value)) return null;
+      score.push(1);
     }
   }
-  return true;
+  return score;
+}
+
+export function fixedCoversKeys(f: CompiledFixed, keys: string[]): boolean {
+  return coverScore(f, keys) !== null;
+}
+
+/** Is segment `i` of the fixed template a parameter (whole or inside the segment)? */
+export function fixedParamAt(f: CompiledFixed, i: number): boolean {
+  const m = f.segs[i];
+  return m !== undefined && m.kind !== 'lit';
 }

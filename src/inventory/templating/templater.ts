@@ -1,12 +1,14 @@
 // PathTemplater: observed (host, method, path) → endpoint template. Pure, synchronous, no I/O.
 // Design and placeholder syntax: ./README.md.
-import { classifySegment, hostLabel, normalizeHost, PARAM_NAMES, splitPath, type Segment, type SegmentClass } from './classify';
-import { compareScores, compileFixed, fixedCoversKeys, matchFixed, type CompiledFixed } from './fixed';
+import { classifySegment, decodeSegment, hostLabel, normalizeHost, PARAM_NAMES, splitPath, type Segment, type SegmentClass } from './classify';
+import { compareScores, compileFixed, coverScore, fixedParamAt, matchFixed, type CompiledFixed } from './fixed';
+import { junkKind } from './junk';
 import {
   DEFAULT_TEMPLATING_OPTIONS,
   type FixedTemplate,
   type HostGateData,
   type HostStateData,
+  type JunkValue,
   type NodeState,
   type Observation,
   type Remap,
@@ -28,6 +30,15 @@ interface Node {
   noMerge: boolean;
   /** Number of literal candidate children (bounded by maxPendingPerParent). */
   candidates: number;
+  /**
+   * Evidence keys (union over its values, bounded by maxKeysPerValue) when this node is a typed
+   * parameter (`{alnum}`) or a `{str}` that typed parameters folded into; null otherwise.
+   */
+  paramEv: Set<string> | null;
+  /** Typed keys whose values go to this node's `{str}` child: one parameter per position. */
+  foldedTypes: Set<string> | null;
+  /** A literal candidate only ever answered 404/410 without keys: a lookup miss, not an endpoint. */
+  notFoundOnly: boolean;
 }
 
 interface HostState {
@@ -49,8 +60,35 @@ const STR = '{str}';
 const OVERFLOW = '{overflow}';
 const NO_REMAPS: Remap[] = [];
 
-function newNode(candidate: boolean): Node {
-  return { terminal: false, children: new Map(), ev: candidate ? new Set() : null, merged: null, noMerge: false, candidates: 0 };
+function newNode(candidate: boolean, typed = false): Node {
+  return {
+    terminal: false,
+    children: new Map(),
+    ev: candidate ? new Set() : null,
+    merged: null,
+    noMerge: false,
+    candidates: 0,
+    paramEv: typed ? new Set() : null,
+    foldedTypes: null,
+    notFoundOnly: false,
+  };
+}
+
+/** A whole-segment typed parameter (`{int}`, `{alnum}`), the kind that can fold into `{str}`; file names (`{int}.gif`) stay apart. */
+function isTypedKey(k: string): boolean {
+  return k !== STR && k !== OVERFLOW && /^\{[a-z0-9]+\}$/.test(k);
+}
+
+function addBounded(dst: Set<string>, src: Iterable<string>, max: number): boolean {
+  let grew = false;
+  for (const k of src) {
+    if (dst.size >= max) break;
+    if (!dst.has(k)) {
+      dst.add(k);
+      grew = true;
+    }
+  }
+  return grew;
 }
 
 /** Jaccard distance of two key sets (0 = identical). */
@@ -103,6 +141,63 @@ export function observationFits(obs: ReadonlySet<string>, signature: readonly st
   let known = 0;
   for (const t of o) if (s.has(t)) known++;
   return 1 - known / o.size <= tol;
+}
+
+/** > 0 when fixed template `a` (scored `sa`) wins over `b`: user-approved first, then the most literal, then the oldest. */
+function preferFixed(a: CompiledFixed, sa: number[], b: CompiledFixed, sb: number[]): number {
+  const userA = a.def.source === 'approved';
+  const userB = b.def.source === 'approved';
+  return userA !== userB ? (userA ? 1 : -1) : compareScores(sa, sb) || b.order - a.order;
+}
+
+/** The parameter child a junk value at this node folds into: `{str}` first, else the first typed one. */
+function paramChildKey(node: Node): string | null {
+  if (node.children.has(STR)) return STR;
+  for (const k of node.children.keys()) if (isTypedKey(k)) return k;
+  return null;
+}
+
+/** No value of this method at this position has shown any key (empty bodies, no query). */
+function ownKeyless(node: Node): boolean {
+  for (const [k, c] of node.children) {
+    if (c.ev && c.ev.size > 0) return false;
+    if (k !== STR && c.paramEv && c.paramEv.size > 0) return false;
+  }
+  return true;
+}
+
+/** Another method's node for the same prefix: its literal or typed values may sit in its `{str}`. */
+function siblingNode(root: Node, keys: readonly string[]): Node | null {
+  let n = root;
+  for (const k of keys) {
+    let c = n.children.get(k);
+    if (!c && n.children.has(STR) && (isTypedKey(k) ? n.foldedTypes?.has(k) : k.charCodeAt(0) !== 123 && n.merged)) c = n.children.get(STR);
+    if (!c) return null;
+    n = c;
+  }
+  return n;
+}
+
+/** Junk values at the parameters of a fixed-template match. */
+function junkAtParams(segs: readonly Segment[], params: readonly TemplateParam[]): JunkValue[] | undefined {
+  let out: JunkValue[] | undefined;
+  for (const p of params) {
+    const s = segs[p.position];
+    if (!s?.decodeOk) continue;
+    const kind = junkKind(s.value);
+    if (kind && !out?.some((j) => j.position === p.position)) (out ??= []).push({ position: p.position, kind, value: s.value });
+  }
+  return out;
+}
+
+/** What derive's walk needs to ask sibling methods and fixed templates. */
+interface WalkContext {
+  host: string;
+  hs: HostState;
+  method: string;
+  segs: readonly Segment[];
+  tokens: readonly string[];
+  qualified: (i: number) => Set<string>;
 }
 
 /** Render tree keys to a template string and its params; repeated names get a suffix (`id`, `id2`). */
@@ -171,6 +266,12 @@ export interface TemplaterCounters {
   approvedMatches: number;
   /** Segments whose percent-escapes are not UTF-8 (kept raw). */
   undecodableSegments: number;
+  /** Junk values (`NaN`, `null`, `{id}`...) seen at a parameter position (folded into it, or in a fixed template's parameter). */
+  junkValues: number;
+  /** Typed parameters (`{alnum}`, `{int}`...) folded into the `{str}` parameter at their position. */
+  typedFolds: number;
+  /** Key-less values of one method joined to the parameter a sibling method (or a fixed template) has at that position. */
+  borrowedValues: number;
   hosts: number;
   templates: number;
   fixedTemplates: number;
@@ -194,6 +295,9 @@ export class PathTemplater {
     specMatches: 0,
     approvedMatches: 0,
     undecodableSegments: 0,
+    junkValues: 0,
+    typedFolds: 0,
+    borrowedValues: 0,
   };
 
   constructor(opts: Partial<TemplatingOptions> = {}) {
@@ -232,19 +336,21 @@ export class PathTemplater {
     const segs = splitPath(path);
     for (const s of segs) if (!s.decodeOk) this.ctr.undecodableSegments++;
 
-    let res: { template: string; params: TemplateParam[]; source: TemplateResult['source'] };
+    let res: { template: string; params: TemplateParam[]; source: TemplateResult['source']; junk?: JunkValue[] };
     const fx = this.matchFixedAll(host, hostKey, method, segs);
     if (fx) {
       if (fx.source === 'spec') this.ctr.specMatches++;
       else this.ctr.approvedMatches++;
-      res = fx;
+      res = { ...fx, junk: junkAtParams(segs, fx.params) };
     } else {
       const hs = this.hosts.get(hostKey) as HostState;
       const tokens: string[] = [];
+      const status = obs.status ?? null;
       if (obs.requestKeys) for (const k of obs.requestKeys) tokens.push('q:' + k);
-      if (obs.responseKeys) for (const k of obs.responseKeys) tokens.push('r:' + k);
+      // an error body has the error's shape, not the endpoint's
+      if (obs.responseKeys && !(status !== null && status >= 400)) for (const k of obs.responseKeys) tokens.push('r:' + k);
       const r: Remap[] = [];
-      res = this.derive(hs, method, segs, tokens, r);
+      res = this.derive(host, hs, method, segs, tokens, status === 404 || status === 410, r);
       addRemaps(r);
     }
 
@@ -259,7 +365,12 @@ export class PathTemplater {
         addRemaps(r);
       }
     }
-    return { hostTemplate: hostKey, template: res.template, params: res.params, source: res.source, remapped: remaps };
+    const out: TemplateResult = { hostTemplate: hostKey, template: res.template, params: res.params, source: res.source, remapped: remaps };
+    if (res.junk && res.junk.length > 0) {
+      this.ctr.junkValues += res.junk.length;
+      out.junk = res.junk;
+    }
+    return out;
   }
 
   /**
@@ -280,6 +391,8 @@ export class PathTemplater {
     if (!hs) return null;
     const segs = splitPath(path);
     if (segs.length > this.opts.maxSegments) return null;
+    // a junk value is reported by observe, so the caller counts it on the endpoint
+    for (const s of segs) if (s.decodeOk && junkKind(s.value)) return null;
     let template: string;
     const fx = this.matchFixedAll(host, host, method, segs);
     if (fx) template = fx.template;
@@ -289,10 +402,12 @@ export class PathTemplater {
       const keys: string[] = [];
       for (let i = 0; i < segs.length; i++) {
         const c = classifySegment(segs[i] as Segment, i > 0 ? (segs[i - 1] as Segment).value : undefined, i);
-        const child: Node | undefined = node.children.get(c.key);
+        let key = c.key;
+        if (c.kind === 'param' && !node.children.has(key) && node.foldedTypes?.has(key)) key = STR;
+        const child: Node | undefined = node.children.get(key);
         // an unknown literal needs the message's keys for the evidence gate
-        if (!child || c.key === OVERFLOW) return null;
-        keys.push(c.key);
+        if (!child || key === OVERFLOW) return null;
+        keys.push(key);
         node = child;
       }
       if (!node.terminal) return null;
@@ -393,26 +508,29 @@ export class PathTemplater {
     segs: Segment[],
   ): { template: string; params: TemplateParam[]; source: 'approved' | 'spec' } | null {
     if (this.fixed.length === 0) return null;
+    const best = this.bestFixed(host, hostKey, segs, (f) => f.method === '*' || f.method === method);
+    return best ? { template: best.f.def.template, params: best.params, source: best.f.def.source } : null;
+  }
+
+  /** The fixed template that wins for this path among those `accept` allows: user beats spec, then most literal, then oldest. */
+  private bestFixed(
+    host: string,
+    hostKey: string,
+    segs: readonly Segment[],
+    accept: (f: CompiledFixed) => boolean,
+  ): { f: CompiledFixed; score: number[]; params: TemplateParam[] } | null {
     let best: { f: CompiledFixed; score: number[]; params: TemplateParam[] } | null = null;
     const lists = [this.fixedByHost.get('*'), this.fixedByHost.get(host), hostKey !== host ? this.fixedByHost.get(hostKey) : undefined];
     for (const list of lists) {
       if (!list) continue;
       for (const f of list) {
-        if (f.method !== '*' && f.method !== method) continue;
-        if (f.segs.length !== segs.length) continue;
-        const m = matchFixed(f, segs);
+        if (f.segs.length !== segs.length || !accept(f)) continue;
+        const m = matchFixed(f, segs as Segment[]);
         if (!m) continue;
-        if (!best) {
-          best = { f, ...m };
-          continue;
-        }
-        const userA = f.def.source === 'approved';
-        const userB = best.f.def.source === 'approved';
-        const c = userA !== userB ? (userA ? 1 : -1) : compareScores(m.score, best.score) || best.f.order - f.order;
-        if (c > 0) best = { f, ...m };
+        if (!best || preferFixed(f, m.score, best.f, best.score) > 0) best = { f, ...m };
       }
     }
-    return best ? { template: best.f.def.template, params: best.params, source: best.f.def.source } : null;
+    return best;
   }
 
   private addFixed(def: FixedTemplate): CompiledFixed {
@@ -431,18 +549,31 @@ export class PathTemplater {
     return c;
   }
 
-  /** Remove derived templates a fixed template now captures; they are reported as remaps to it. */
-  private retireCovered(c: CompiledFixed): Remap[] {
+  /**
+   * Remove derived templates that the new fixed templates capture. Each is reported as a remap to the
+   * fixed template that would win for it among all that cover it, so a derived `/user/login` goes to
+   * a spec's `/user/login`, not to its `/user/{username}` listed earlier.
+   */
+  private retireCovered(added: readonly CompiledFixed[]): Remap[] {
     const out: Remap[] = [];
+    if (added.length === 0) return out;
     for (const hs of this.hosts.values()) {
-      if (c.host !== '*' && c.host !== hs.host) continue;
+      const applies = (c: CompiledFixed, m: string): boolean => (c.host === '*' || c.host === hs.host) && (c.method === '*' || c.method === m);
       for (const [m, root] of hs.methods) {
-        if (c.method !== '*' && c.method !== m) continue;
+        if (!added.some((c) => applies(c, m))) continue;
         const visit = (n: Node, keys: string[]): void => {
-          if (n.terminal && fixedCoversKeys(c, keys)) {
-            n.terminal = false;
-            hs.templates--;
-            out.push({ fromHost: hs.host, toHost: hs.host, method: m, from: renderKeys(keys).template, to: c.def.template });
+          if (n.terminal && added.some((c) => applies(c, m) && coverScore(c, keys) !== null)) {
+            let best: { c: CompiledFixed; score: number[] } | null = null;
+            for (const c of this.fixed) {
+              if (!applies(c, m)) continue;
+              const score = coverScore(c, keys);
+              if (score && (!best || preferFixed(c, score, best.c, best.score) > 0)) best = { c, score };
+            }
+            if (best) {
+              n.terminal = false;
+              hs.templates--;
+              out.push({ fromHost: hs.host, toHost: hs.host, method: m, from: renderKeys(keys).template, to: best.c.def.template });
+            }
           }
           for (const [k, ch] of n.children) {
             keys.push(k);
@@ -461,12 +592,8 @@ export class PathTemplater {
    * per method or `*`. They win over derived templates (not over user-approved ones).
    */
   addSpecTemplates(entries: readonly { host?: string; method?: string; path: string }[]): Remap[] {
-    const out: Remap[] = [];
-    for (const e of entries) {
-      const c = this.addFixed({ host: e.host ?? '*', method: e.method ?? '*', template: e.path, source: 'spec' });
-      out.push(...this.retireCovered(c));
-    }
-    return out;
+    const added = entries.map((e) => this.addFixed({ host: e.host ?? '*', method: e.method ?? '*', template: e.path, source: 'spec' }));
+    return this.retireCovered(added);
   }
 
   /** Sets the spec templates to exactly `entries` (on start and when the configured specs change). */
@@ -481,7 +608,7 @@ export class PathTemplater {
   /** User approval: the template (literal or with `{name}` / `{name:type}` params) is fixed for good. */
   approve(t: { host?: string; method?: string; template: string }): Remap[] {
     const c = this.addFixed({ host: t.host ?? '*', method: t.method ?? '*', template: t.template, source: 'approved' });
-    return this.retireCovered(c);
+    return this.retireCovered([c]);
   }
 
   /** User merge: like approve, for a template with at least one parameter (`/products/{slug}`). */
@@ -516,6 +643,7 @@ export class PathTemplater {
     if (!parent || !merged) return [];
     parent.noMerge = true;
     parent.merged = null;
+    parent.foldedTypes = null;
     parent.children.delete(STR);
     const terms: string[][] = [];
     collectTerminals(merged, keys.slice(0, at + 1), terms);
@@ -541,18 +669,21 @@ export class PathTemplater {
   // ---------------------------------------------------------------- derivation
 
   private derive(
+    host: string,
     hs: HostState,
     method: string,
     segs: Segment[],
     tokens: string[],
+    notFound: boolean,
     remaps: Remap[],
-  ): { template: string; params: TemplateParam[]; source: TemplateResult['source'] } {
+  ): { template: string; params: TemplateParam[]; source: TemplateResult['source']; junk?: JunkValue[] } {
     let root = hs.methods.get(method);
     if (!root) {
       root = newNode(false);
       hs.methods.set(method, root);
     }
     const max = this.opts.maxSegments;
+    const tol = this.opts.maxKeyDistance;
     const truncated = segs.length > max;
     if (truncated) this.ctr.truncatedPaths++;
     const n = truncated ? max : segs.length;
@@ -575,8 +706,13 @@ export class PathTemplater {
       for (const t of tokens) out.add(sfx + '#' + t);
       return out;
     };
+    const ctx: WalkContext = { host, hs, method, segs, tokens, qualified };
 
+    let junk: JunkValue[] = [];
+    /** Depths whose parent may hold junk literals (seen before a parameter existed there) to fold. */
+    const junkSweeps: number[] = [];
     const walk = (create: boolean, afterFold = false): { keys: string[]; nodes: Node[] } | null => {
+      junk = [];
       const keys: string[] = [];
       const nodes: Node[] = [root as Node];
       for (let i = 0; i < cls.length; i++) {
@@ -584,11 +720,23 @@ export class PathTemplater {
         const node = nodes[nodes.length - 1] as Node;
         let key = c.key;
         let candidate = false;
-        if (c.kind === 'literal' && !c.hard) {
-          const existing = node.children.get(c.key);
-          if (!existing) {
-            if (node.merged && !node.noMerge && (afterFold || tokens.length === 0 || observationFits(qualified(i), node.merged, this.opts.maxKeyDistance))) {
+        if (c.kind === 'param') {
+          if (isTypedKey(key) && !node.children.has(key) && this.typedJoinsStr(ctx, node, keys, key, i, create)) key = STR;
+        } else if (!c.hard) {
+          const seg = segs[i] as Segment;
+          const kind = seg.decodeOk ? junkKind(seg.value) : null;
+          const target = kind ? paramChildKey(node) : null;
+          if (kind && target) {
+            // a client bug at a parameter position: the parameter's value, not a new endpoint
+            junk.push({ position: i, kind, value: seg.value });
+            if (create && node.children.has(c.key)) junkSweeps.push(i);
+            key = target;
+          } else if (!node.children.has(c.key)) {
+            if (node.merged && !node.noMerge && (afterFold || tokens.length === 0 || observationFits(qualified(i), node.merged, tol))) {
               key = STR;
+            } else if (tokens.length === 0 && this.borrowsParam(ctx, node, keys, i, c.key)) {
+              key = STR;
+              if (create) this.ctr.borrowedValues++;
             } else if (node.candidates >= this.opts.maxPendingPerParent) {
               key = OVERFLOW;
               if (create) this.ctr.overflowPending++;
@@ -598,9 +746,12 @@ export class PathTemplater {
         let child = node.children.get(key);
         if (!child) {
           if (!create) return null;
-          child = newNode(candidate);
+          const typed = isTypedKey(key);
+          child = newNode(candidate, typed);
+          child.notFoundOnly = candidate && notFound && tokens.length === 0;
           node.children.set(key, child);
           if (candidate) node.candidates++;
+          if (typed) junkSweeps.push(i);
         }
         keys.push(key);
         nodes.push(child);
@@ -620,27 +771,26 @@ export class PathTemplater {
       last.terminal = true;
       hs.templates++;
     }
+    for (const i of junkSweeps) this.foldJunkLiterals(hs, method, w.nodes[i] as Node, w.keys.slice(0, i), remaps);
+    if (!notFound || tokens.length > 0) for (const nd of w.nodes) nd.notFoundOnly = false;
 
-    // Evidence: every literal candidate on the path learns this observation's keys (qualified by the
-    // shape of the rest of the path), then its parent's gate is checked.
-    if (tokens.length > 0) {
+    // Evidence: every literal candidate and typed parameter on the path learns this observation's keys
+    // (qualified by the shape of the rest of the path), then its parent's gate is checked. A request
+    // carrying junk is a client bug: its (error) response says nothing about the endpoint's shape.
+    if (tokens.length > 0 && junk.length === 0) {
       let changed = false;
       for (let i = 0; i < w.keys.length; i++) {
         const child = w.nodes[i + 1] as Node;
         const parent = w.nodes[i] as Node;
-        if (!child.ev || parent.noMerge || child.ev.size >= this.opts.maxKeysPerValue) continue;
-        if (parent.children.get(w.keys[i] as string) !== child) continue; // moved by an earlier fold
-        let grew = false;
+        const key = w.keys[i] as string;
+        if (parent.noMerge || parent.children.get(key) !== child) continue; // moved by an earlier fold
+        const store = child.ev ?? (isTypedKey(key) ? child.paramEv : null);
+        if (!store || store.size >= this.opts.maxKeysPerValue) continue;
         const sfx = suffixShape(i);
-        for (const t of tokens) {
-          if (child.ev.size >= this.opts.maxKeysPerValue) break;
-          const q = sfx + '#' + t;
-          if (!child.ev.has(q)) {
-            child.ev.add(q);
-            grew = true;
-          }
-        }
-        if (grew && this.gateCheck(hs, method, parent, w.keys[i] as string, w.keys.slice(0, i), remaps)) changed = true;
+        if (!addBounded(store, tokens.map((t) => sfx + '#' + t), this.opts.maxKeysPerValue)) continue;
+        const prefix = w.keys.slice(0, i);
+        const folded = child.ev ? this.gateCheck(hs, method, parent, key, prefix, remaps) : this.typedGateCheck(hs, method, parent, key, prefix, remaps);
+        if (folded) changed = true;
       }
       if (changed) {
         w = walk(false, true);
@@ -648,7 +798,57 @@ export class PathTemplater {
       }
     }
     const r = renderKeys(w.keys);
-    return { template: r.template, params: r.params, source: 'derived' };
+    return { template: r.template, params: r.params, source: 'derived', ...(junk.length > 0 ? { junk } : {}) };
+  }
+
+  /**
+   * Does a typed value with no child of its own yet go to the `{str}` parameter at its position? Yes
+   * when its type was folded there, when the position has an evidence merge and the value's keys fit
+   * it (or it has none), or when it has no keys and a sibling method says so (borrowsParam).
+   */
+  private typedJoinsStr(ctx: WalkContext, node: Node, keys: string[], key: string, i: number, create: boolean): boolean {
+    if (node.noMerge) return false;
+    if (node.foldedTypes?.has(key)) return true;
+    if (node.merged) {
+      if (ctx.tokens.length > 0 && !observationFits(ctx.qualified(i), node.merged, this.opts.maxKeyDistance)) return false;
+      if (create) {
+        (node.foldedTypes ??= new Set()).add(key);
+        this.ctr.typedFolds++;
+      }
+      return true;
+    }
+    if (ctx.tokens.length === 0 && this.borrowsParam(ctx, node, keys, i, key)) {
+      if (create) this.ctr.borrowedValues++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A method whose values at this position carry no keys at all (DELETE answered with empty bodies)
+   * gives the evidence gate nothing. A key-less value there joins the parameter that a sibling method
+   * of the same host merged at the same position, unless that sibling keeps this very value literal
+   * (`GET /user/logout`); or the parameter of the most specific fixed (spec / approved) template of
+   * another method matching the same path.
+   */
+  private borrowsParam(ctx: WalkContext, node: Node, keys: string[], i: number, key: string): boolean {
+    if (node.merged || node.noMerge) return false;
+    const typed = isTypedKey(key);
+    let evidence = false;
+    for (const [m, root] of ctx.hs.methods) {
+      if (m === ctx.method) continue;
+      const sn = siblingNode(root, keys);
+      if (!sn || sn.noMerge || !sn.children.has(STR)) continue;
+      if (typed ? sn.foldedTypes?.has(key) || (sn.merged && !sn.children.has(key)) : sn.merged && !sn.children.has(key)) {
+        evidence = true;
+        break;
+      }
+    }
+    if (!evidence && this.fixed.length > 0) {
+      const best = this.bestFixed(ctx.host, ctx.hs.host, ctx.segs, (f) => f.method !== ctx.method && f.method !== '*');
+      evidence = best !== null && fixedParamAt(best.f, i);
+    }
+    return evidence && ownKeyless(node);
   }
 
   private gateCheck(hs: HostState, method: string, parent: Node, litKey: string, prefix: string[], remaps: Remap[]): boolean {
@@ -657,8 +857,8 @@ export class PathTemplater {
     if (!child || !ev || ev.size === 0 || parent.noMerge) return false;
     const tol = this.opts.maxKeyDistance;
     if (parent.merged) {
-      const d = evidenceDistance(ev, parent.merged);
-      if (d === null || d > tol) return false;
+      // the rule a new value meets: its keys fit the signature (optional keys it lacks do not count)
+      if (!observationFits(ev, parent.merged, tol)) return false;
       this.fold(hs, method, parent, [litKey], prefix, remaps);
       return true;
     }
@@ -669,21 +869,125 @@ export class PathTemplater {
       if (d !== null && d <= tol) members.push(k);
     }
     if (members.length < this.opts.minDistinctValues) return false;
-    parent.merged = [...ev];
+    // The signature is every member's keys, so a value lacking an optional field still fits it.
+    const signature = new Set<string>();
+    for (const k of members) addBounded(signature, parent.children.get(k)?.ev ?? [], this.opts.maxKeysPerValue);
+    parent.merged = [...signature];
     this.ctr.evidenceMerges++;
-    this.fold(hs, method, parent, members, prefix, remaps);
+    // Every waiting value that meets the rule a new value meets joins now, and so do lookup misses.
+    const joining: string[] = [];
+    for (const [k, c] of parent.children) {
+      if (!c.ev) continue;
+      if (c.ev.size === 0 ? c.notFoundOnly : observationFits(c.ev, parent.merged, tol)) joining.push(k);
+    }
+    this.fold(hs, method, parent, joining, prefix, remaps);
+    // Typed parameters at this position join when their keys fit, or when they have none.
+    const typed: string[] = [];
+    for (const [k, c] of parent.children) {
+      if (isTypedKey(k) && c.paramEv && (c.paramEv.size === 0 || observationFits(c.paramEv, parent.merged, tol))) typed.push(k);
+    }
+    if (typed.length > 0) this.foldTyped(hs, method, parent, typed, prefix, remaps);
+    else this.foldBorrowers(hs, method, parent, prefix, remaps);
     return true;
   }
 
-  private fold(hs: HostState, method: string, parent: Node, litKeys: string[], prefix: string[], remaps: Remap[]): void {
+  /**
+   * Two parameters at one position under one parent are one parameter when their keys agree: a typed
+   * parameter folds into the position's `{str}` when its keys fit the evidence merge's signature or
+   * agree with the typed parameters already folded there, or, with no `{str}` yet, together with the
+   * typed siblings it agrees with (`/user/{id:alnum}` and `/user/{email:email}`).
+   */
+  private typedGateCheck(hs: HostState, method: string, parent: Node, key: string, prefix: string[], remaps: Remap[]): boolean {
+    const child = parent.children.get(key);
+    const ev = child?.paramEv;
+    if (!child || !ev || ev.size === 0 || parent.noMerge) return false;
+    const tol = this.opts.maxKeyDistance;
+    const str = parent.children.get(STR);
+    const fitsMerged = parent.merged !== null && observationFits(ev, parent.merged, tol);
+    const strDistance = str?.paramEv && str.paramEv.size > 0 ? evidenceDistance(str.paramEv, ev) : null;
+    if (fitsMerged || (strDistance !== null && strDistance <= tol)) {
+      this.foldTyped(hs, method, parent, [key], prefix, remaps);
+      return true;
+    }
+    if (str) return false;
+    const members = [key];
+    for (const [k, c] of parent.children) {
+      if (k === key || !isTypedKey(k) || !c.paramEv || c.paramEv.size === 0) continue;
+      const d = evidenceDistance(c.paramEv, ev);
+      if (d !== null && d <= tol) members.push(k);
+    }
+    if (members.length < 2) return false;
+    this.foldTyped(hs, method, parent, members, prefix, remaps);
+    return true;
+  }
+
+  private foldTyped(hs: HostState, method: string, parent: Node, keys: string[], prefix: string[], remaps: Remap[]): void {
     let target = parent.children.get(STR);
     if (!target) {
       target = newNode(false);
       parent.children.set(STR, target);
     }
-    for (const k of litKeys) {
+    target.paramEv ??= new Set();
+    const folded = (parent.foldedTypes ??= new Set());
+    for (const k of keys) {
+      if (!parent.children.has(k)) continue;
+      folded.add(k);
+      this.ctr.typedFolds++;
+    }
+    this.foldInto(hs, method, parent, keys, STR, prefix, remaps);
+    this.foldBorrowers(hs, method, parent, prefix, remaps);
+  }
+
+  /**
+   * `parent` (method `method`) now has a merged parameter: in sibling methods of the host, the
+   * key-less values at the same position that it does not keep literal join their own `{str}`
+   * (see borrowsParam; here for values seen before the merge).
+   */
+  private foldBorrowers(hs: HostState, method: string, parent: Node, prefix: string[], remaps: Remap[]): void {
+    if (parent.noMerge || !parent.children.has(STR)) return;
+    for (const [m, root] of hs.methods) {
+      if (m === method) continue;
+      let n: Node | undefined = root;
+      for (const k of prefix) n = n?.children.get(k);
+      if (!n || n.merged || n.noMerge || !ownKeyless(n)) continue;
+      const join: string[] = [];
+      for (const [k, c] of n.children) {
+        if (k === STR || parent.children.has(k)) continue;
+        if (c.ev ? parent.merged : isTypedKey(k) && (parent.foldedTypes?.has(k) || parent.merged)) join.push(k);
+      }
+      if (join.length === 0) continue;
+      this.ctr.borrowedValues += join.length;
+      this.foldInto(hs, m, n, join, STR, prefix, remaps);
+    }
+  }
+
+  /** Junk literals seen before the position had a parameter fold into it now. */
+  private foldJunkLiterals(hs: HostState, method: string, parent: Node, prefix: string[], remaps: Remap[]): void {
+    const target = paramChildKey(parent);
+    if (!target) return;
+    const junkKeys: string[] = [];
+    for (const k of parent.children.keys()) {
+      if (k.charCodeAt(0) === 123 /* { */) continue;
+      const d = decodeSegment(k);
+      if (d.ok && junkKind(d.value)) junkKeys.push(k);
+    }
+    if (junkKeys.length > 0) this.foldInto(hs, method, parent, junkKeys, target, prefix, remaps);
+  }
+
+  private fold(hs: HostState, method: string, parent: Node, litKeys: string[], prefix: string[], remaps: Remap[]): void {
+    this.foldInto(hs, method, parent, litKeys, STR, prefix, remaps);
+  }
+
+  /** Move children `fromKeys` of `parent` under its child `toKey` (created if absent), reporting every folded template. */
+  private foldInto(hs: HostState, method: string, parent: Node, fromKeys: string[], toKey: string, prefix: string[], remaps: Remap[]): void {
+    let target = parent.children.get(toKey);
+    if (!target) {
+      target = newNode(false, isTypedKey(toKey));
+      parent.children.set(toKey, target);
+    }
+    for (const k of fromKeys) {
       const c = parent.children.get(k);
-      if (!c) continue;
+      if (!c || c === target) continue;
       const terms: string[][] = [];
       collectTerminals(c, [], terms);
       for (const rel of terms) {
@@ -692,11 +996,11 @@ export class PathTemplater {
           toHost: hs.host,
           method,
           from: renderKeys([...prefix, k, ...rel]).template,
-          to: renderKeys([...prefix, STR, ...rel]).template,
+          to: renderKeys([...prefix, toKey, ...rel]).template,
         });
       }
       parent.children.delete(k);
-      parent.candidates--;
+      if (c.ev) parent.candidates--;
       c.ev = null;
       hs.templates -= this.mergeInto(target, c);
     }
@@ -716,7 +1020,9 @@ export class PathTemplater {
         if (sc.ev) dst.candidates++;
       } else collapsed += this.mergeInto(dc, sc);
     }
-    if (src.ev && dst.ev) for (const k of src.ev) if (dst.ev.size < this.opts.maxKeysPerValue) dst.ev.add(k);
+    if (src.ev && dst.ev) addBounded(dst.ev, src.ev, this.opts.maxKeysPerValue);
+    if (src.paramEv && dst.paramEv) addBounded(dst.paramEv, src.paramEv, this.opts.maxKeysPerValue);
+    if (src.foldedTypes) for (const k of src.foldedTypes) (dst.foldedTypes ??= new Set()).add(k);
     if (!dst.merged && src.merged) dst.merged = src.merged;
     dst.noMerge ||= src.noMerge;
     return collapsed;
@@ -757,6 +1063,9 @@ export class PathTemplater {
       if (n.ev) s.e = [...n.ev];
       if (n.merged) s.m = n.merged.slice();
       if (n.noMerge) s.n = 1;
+      if (n.notFoundOnly) s.x = 1;
+      if (n.paramEv && n.paramEv.size > 0) s.p = [...n.paramEv];
+      if (n.foldedTypes && n.foldedTypes.size > 0) s.f = [...n.foldedTypes];
       return s;
     };
     const hosts: HostStateData[] = [...this.hosts.values()].map((hs) => {
@@ -777,8 +1086,12 @@ export class PathTemplater {
   static fromState(s: TemplaterState, opts: Partial<TemplatingOptions> = {}): PathTemplater {
     if (s.version !== 1) throw new Error(`unsupported templater state version ${String(s.version)}`);
     const p = new PathTemplater(opts);
-    const fromNode = (d: NodeState): { node: Node; terminals: number } => {
-      const n = newNode(d.e !== undefined);
+    const fromNode = (d: NodeState, key: string): { node: Node; terminals: number } => {
+      // typed children of states written before typed folding get an empty evidence set to fill
+      const n = newNode(d.e !== undefined, isTypedKey(key) || d.p !== undefined);
+      if (d.p) for (const k of d.p) n.paramEv?.add(k);
+      if (d.f) n.foldedTypes = new Set(d.f);
+      if (d.x) n.notFoundOnly = true;
       let terminals = 0;
       if (d.t) {
         n.terminal = true;
@@ -788,7 +1101,7 @@ export class PathTemplater {
       if (d.m) n.merged = d.m.slice();
       if (d.n) n.noMerge = true;
       for (const [k, c] of d.c ?? []) {
-        const r = fromNode(c);
+        const r = fromNode(c, k);
         n.children.set(k, r.node);
         if (r.node.ev) n.candidates++;
         terminals += r.terminals;
@@ -798,7 +1111,7 @@ export class PathTemplater {
     for (const h of s.hosts) {
       const hs: HostState = { host: h.host, methods: new Map(), templates: 0, ev: h.evidence ? new Set(h.evidence) : null };
       for (const [m, r] of h.methods) {
-        const x = fromNode(r);
+        const x = fromNode(r, '');
         hs.methods.set(m, x.node);
         hs.templates += x.terminals;
       }

@@ -68,6 +68,12 @@ export interface Observation {
   requestKeys?: readonly string[];
   /** Response JSON keys. */
   responseKeys?: readonly string[];
+  /**
+   * HTTP status of the response, when known. An error response's keys describe the error, not the
+   * endpoint, so they are no evidence; a value answered only 404/410 with no keys is a lookup miss
+   * (`/user/nobody`), which joins the parameter at its position once there is one.
+   */
+  status?: number | null;
 }
 
 export interface TemplateParam {
@@ -89,6 +95,22 @@ export interface Remap {
 
 export type TemplateSource = 'derived' | 'approved' | 'spec' | 'overflow';
 
+/**
+ * Why a segment value is a client bug rather than a path: a language's rendering of a missing value
+ * (`NaN`, `null`, `undefined`, `None`, `nil`, `Infinity`), an object rendered as text (`[object Object]`),
+ * or a route placeholder nobody filled in (`{id}`, `{{id}}`, `${id}`, `:id`, `<id>`).
+ */
+export type JunkKind = 'null' | 'object' | 'placeholder';
+
+/** A junk value at a parameter position: folded into that parameter and reported, never a new endpoint. */
+export interface JunkValue {
+  /** 0-based index of the path segment. */
+  position: number;
+  kind: JunkKind;
+  /** The decoded segment; one of a fixed set of forms (placeholder names at most 64 characters). */
+  value: string;
+}
+
 export interface TemplateResult {
   hostTemplate: string;
   template: string;
@@ -96,6 +118,8 @@ export interface TemplateResult {
   source: TemplateSource;
   /** Templates folded during this call (evidence merges, host folds). Usually empty. */
   remapped: Remap[];
+  /** Junk values at parameter positions in this request (client bugs); absent when there are none. */
+  junk?: JunkValue[];
 }
 
 /** A fixed template: from a spec or a user decision. `host` / `method` may be `*`. */
@@ -106,13 +130,21 @@ export interface FixedTemplate {
   source: 'approved' | 'spec';
 }
 
-/** Serialised tree node: t = terminal, c = children, e = evidence keys, m = merged signature, n = never merge. */
+/**
+ * Serialised tree node: t = terminal, c = children, e = evidence keys (literal candidate), m = merged
+ * signature, n = never merge, x = literal candidate only ever answered 404/410, p = evidence keys of a typed parameter (`{alnum}`, and `{str}` once
+ * typed parameters folded into it), f = typed keys folded into this node's `{str}` child. `p` and `f`
+ * are absent in states written before typed folding; they load as empty.
+ */
 export interface NodeState {
   t?: 1;
   c?: [string, NodeState][];
   e?: string[];
   m?: string[];
   n?: 1;
+  x?: 1;
+  p?: string[];
+  f?: string[];
 }
 
 export interface HostStateData {
