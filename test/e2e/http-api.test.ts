@@ -15,7 +15,7 @@ import { Sensor } from '../../src/daemon/sensor';
 import { buildConfig } from '../../src/config/load';
 import { SEVERITIES, type Severity } from '../../src/alerting/types';
 import { finding, T0 } from '../unit/alerting/helpers';
-import { hasShared } from '../helpers/paths';
+import { needsSharedData } from '../helpers/shared-data';
 import { parseExposition, sampleValue } from '../helpers/prom-text';
 import { ESPN, replay } from '../unit/daemon/replay';
 
@@ -46,7 +46,7 @@ function rawExchange(port: number, bytes: string | Buffer): Promise<string> {
   });
 }
 
-t.test('HTTP API on a sensor that replayed a real capture', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedData }, async (t) => {
   const dir = t.testdir();
   const config = buildConfig({
     alerting: { sensor: 'sensor-test' },

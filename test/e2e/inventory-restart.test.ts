@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { jsonLines, runCli } from '../helpers/cli';
-import { SHARED_PCAPS, hasShared } from '../helpers/paths';
+import { SHARED_PCAPS, needsSharedData } from '../helpers/shared-data';
 import { readFrames, type CopiedFrame } from '../helpers/read-frames';
 import { hasTcpdump } from '../helpers/tcpdump';
 import { Counters } from '../../src/core/counters';
@@ -186,7 +186,7 @@ async function compareRestart(t: Test, label: string, a: string, b: string, inve
   return { afterA, got };
 }
 
-t.test('prefix cut on a flow boundary: replay A then B into one database equals replay A B', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('prefix cut on a flow boundary: replay A then B into one database equals replay A B', { skip: needsSharedData }, async (t) => {
   const { info, frames } = await readFrames(dvwa);
   const split = flowBoundaryCut(frames);
   if (!split) throw new Error('no flow boundary with HTTP requests on both sides');
@@ -219,7 +219,7 @@ t.test('prefix cut on a flow boundary: replay A then B into one database equals 
   }
 });
 
-t.test('split by flows (halves overlap in time): many endpoints, same map', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('split by flows (halves overlap in time): many endpoints, same map', { skip: needsSharedData }, async (t) => {
   const { info, frames } = await readFrames(espn);
   // flows in order of their first packet; the first half of them go to A, everything else to B
   const order: string[] = [];

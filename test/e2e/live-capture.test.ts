@@ -113,7 +113,8 @@ t.test('`tapwatch run` exits cleanly on SIGTERM and logs final stats', { skip: !
 t.test('`tapwatch run` without an interface explains what is missing', async (t) => {
   const child = spawn(process.execPath, [CLI, 'run'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  // a plain line on stderr: the daemon is not up, so no JSON log
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   t.equal(code, 2);
   t.match(out, /no interface/);

@@ -9,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { listEndpoints, runCli, type EndpointJson } from '../helpers/cli';
-import { hasShared } from '../helpers/paths';
+import { needsSharedData } from '../helpers/shared-data';
 import { writeHttpPcap, type HttpExchange } from '../helpers/pcap-writer';
 import { loadSpecFile, parseSpecText } from '../../src/inventory/openapi';
 import { OPENAPI_DIR, oracle, postmanRequests } from '../unit/inventory/openapi/helpers';
 
-const skip = !hasShared && 'needs ../shared/data';
+const skip = needsSharedData;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-spec-traffic-'));
 const CLIENT = '10.9.0.2';
 const SERVER = '10.9.0.1';

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { jsonLines, runCli } from '../helpers/cli';
+import { SHARED_DATA, needsSharedData } from '../helpers/shared-data';
 
 const CASES = path.join(__dirname, 'cases');
 const UPDATE = process.env['UPDATE_EXPECTED'] === '1';
@@ -16,12 +17,15 @@ const BASELINED_TYPES = ['http', 'inventory', 'alert'];
 /** Fields that differ between runs by design: alert ids are unique, the sensor is the host name. */
 const VOLATILE: Record<string, readonly string[]> = { alert: ['id', 'sensor'] };
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-cases-'));
+/** `${SHARED_DATA}` in case.json, relative to the CLI's working directory as a user would write it, so
+ * records naming a file of the data set are the same wherever the checkout is. */
+const sharedDataDir = JSON.stringify(path.relative(process.cwd(), SHARED_DATA)).slice(1, -1);
 
 interface CaseSpec {
   source: string;
   config?: Record<string, unknown>;
-  /** Files from outside the repository the case reads (e.g. a spec in ../shared/data); skipped without them. */
-  needs?: string[];
+  /** The case reads the team data set (`${SHARED_DATA}` in its config); skipped without it. */
+  needsSharedData?: boolean;
 }
 
 function listCases(): string[] {
@@ -34,9 +38,9 @@ function listCases(): string[] {
 
 for (const rel of listCases()) {
   const dir = path.join(CASES, rel);
-  const spec = JSON.parse(readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseSpec;
-  const missing = (spec.needs ?? []).filter((f) => !existsSync(f));
-  t.test(rel, { skip: missing.length > 0 && `needs ${missing.join(', ')}` }, async (t) => {
+  const caseText = readFileSync(path.join(dir, 'case.json'), 'utf8').replaceAll('${SHARED_DATA}', sharedDataDir);
+  const spec = JSON.parse(caseText) as CaseSpec;
+  t.test(rel, { skip: spec.needsSharedData === true && needsSharedData }, async (t) => {
     t.ok(spec.source, 'provenance recorded');
     const args = ['replay', '--format', 'jsonl', path.join(dir, 'trace.pcap')];
     if (spec.config) {

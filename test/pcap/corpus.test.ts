@@ -10,7 +10,7 @@ import { FileSource } from '../../src/capture/file-source';
 import { CaptureError } from '../../src/capture/errors';
 import { buildConfig } from '../../src/config/load';
 import { Sensor } from '../../src/daemon/sensor';
-import { SHARED_PCAPS, hasShared } from '../helpers/paths';
+import { SHARED_PCAPS, needsSharedData } from '../helpers/shared-data';
 import { captureKind, findCaptures } from '../helpers/corpus';
 import { hasTcpdump } from '../helpers/tcpdump';
 
@@ -30,7 +30,7 @@ function tcpdumpView(file: string): TcpdumpView {
   return { packets: m ? Number(m[1]) : 0, opened: m !== null };
 }
 
-t.test('whole shared corpus replays like tcpdump reads it', { skip: (!hasShared || !hasTcpdump) && 'needs ../shared and tcpdump' }, async (t) => {
+t.test('whole shared corpus replays like tcpdump reads it', { skip: needsSharedData || (!hasTcpdump && 'tcpdump missing') }, async (t) => {
   const files = findCaptures(SHARED_PCAPS);
   t.ok(files.length > 1000, `${files.length} captures found`);
   const config = buildConfig({});

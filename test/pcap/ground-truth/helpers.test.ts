@@ -4,7 +4,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SHARED_DATA, hasShared } from '../../helpers/paths';
+import { SHARED_DATA, needsSharedData } from '../../helpers/shared-data';
 import { readExpected, reconcile, writeExpected, escapeCell, unescapeCell, TODO_REASON } from './expected';
 import { toHttpRecord, type HttpRecord } from './replay';
 import { canonicalIp, splitEndpoint, suricataHostname, recordMatches, httpTests } from './suricata';
@@ -146,7 +146,7 @@ t.test('suricata field mapping', async (t) => {
   t.notOk(recordMatches(r, { 'http.unknown': 1 }), 'an unmapped field never matches');
 });
 
-t.test('shared data: baselines and suricata-verify tests are found', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('shared data: baselines and suricata-verify tests are found', { skip: needsSharedData }, async (t) => {
   const baselines = httpBaselines(SHARED_DATA);
   t.ok(baselines.length >= 60, `${baselines.length} baselines`);
   t.ok(

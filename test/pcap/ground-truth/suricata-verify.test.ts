@@ -14,7 +14,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { REPO, SHARED_PCAPS, hasShared } from '../../helpers/paths';
+import { REPO } from '../../helpers/paths';
+import { SHARED_PCAPS, needsSharedData } from '../../helpers/shared-data';
 import { describe, readExpected, reconcile, UPDATE, writeExpected, TODO_REASON, type Difference, type ListedRow } from './expected';
 import { hasBuild, replayJobs, type HttpRecord, type ReplayJob } from './replay';
 import { existsAll, FIELD_MAP, httpTests, recordMatches, renderMatch, renderRecord, type SvTest } from './suricata';
@@ -76,7 +77,7 @@ interface Plan {
   checks: { index: number; count: number | null; fields: Record<string, unknown> }[];
 }
 
-t.test('suricata-verify http checks', { skip: !hasShared ? 'needs ../shared/data' : !hasBuild ? 'needs a build (dist/)' : false }, async (t) => {
+t.test('suricata-verify http checks', { skip: needsSharedData || (!hasBuild && 'needs a build (dist/)') }, async (t) => {
   const tests = httpTests(TESTS_ROOT);
   t.ok(tests.length >= 60, `${tests.length} suricata-verify tests check http events`);
 

@@ -5,12 +5,13 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, SHARED_DATA, hasShared } from '../../helpers/paths';
+import { REPO } from '../../helpers/paths';
+import { SHARED_DATA, needsSharedData, sharedData } from '../../helpers/shared-data';
 import { describe, readExpected, reconcile, UPDATE, writeExpected, type Difference } from './expected';
 import { hasBuild, replayMany } from './replay';
 import { readTsharkRequestCounts } from './tshark';
 
-const TSV = path.join(SHARED_DATA, 'derived/tshark-4.0.17/http_messages.tsv');
+const TSV = sharedData('derived/tshark-4.0.17/http_messages.tsv');
 const EXPECTED = path.join(REPO, 'test/pcap/expected/tshark-request-deficits.tsv');
 const COLUMNS = ['capture', 'tshark', 'ours'];
 const REASONS = ['tshark-quirk: ', 'our-bug: ', 'out-of-scope: '];
@@ -24,7 +25,7 @@ const PREAMBLE = [
   'Regenerate with UPDATE_EXPECTED=1 (keeps reasons of captures still listed).',
 ];
 
-const skip = !hasShared || !existsSync(TSV) ? 'needs ../shared/data' : !hasBuild ? 'needs a build (dist/)' : false;
+const skip = needsSharedData || (!hasBuild && 'needs a build (dist/)');
 
 t.test('at least as many requests as tshark, per capture', { skip }, async (t) => {
   const tshark = readTsharkRequestCounts(TSV);

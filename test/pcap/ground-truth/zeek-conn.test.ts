@@ -6,7 +6,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, SHARED_DATA, hasShared } from '../../helpers/paths';
+import { REPO } from '../../helpers/paths';
+import { SHARED_DATA, needsSharedData } from '../../helpers/shared-data';
 import { describe, readExpected, reconcile, UPDATE, writeExpected, type Difference } from './expected';
 import { hasBuild, replayMany } from './replay';
 import { baselinesWith, parseZeekLog } from './zeek';
@@ -39,7 +40,7 @@ function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
-t.test('Zeek conn.log parity (TCP)', { skip: !hasShared ? 'needs ../shared/data' : !hasBuild ? 'needs a build (dist/)' : false }, async (t) => {
+t.test('Zeek conn.log parity (TCP)', { skip: needsSharedData || (!hasBuild && 'needs a build (dist/)') }, async (t) => {
   const baselines = baselinesWith(SHARED_DATA, ['conn.log']);
   const results = await replayMany(baselines.map((b) => b.traceFile));
   const observed: Difference[] = [];

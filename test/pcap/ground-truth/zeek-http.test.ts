@@ -5,7 +5,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, SHARED_DATA, hasShared } from '../../helpers/paths';
+import { REPO } from '../../helpers/paths';
+import { SHARED_DATA, needsSharedData } from '../../helpers/shared-data';
 import { describe, readExpected, reconcile, UPDATE, writeExpected, type Difference } from './expected';
 import { hasBuild, replayMany } from './replay';
 import { compareZeek } from './zeek-compare';
@@ -33,7 +34,7 @@ const PREAMBLE = [
   'Regenerate with UPDATE_EXPECTED=1 (keeps reasons of rows that still occur).',
 ];
 
-t.test('Zeek http.log parity', { skip: !hasShared ? 'needs ../shared/data' : !hasBuild ? 'needs a build (dist/)' : false }, async (t) => {
+t.test('Zeek http.log parity', { skip: needsSharedData || (!hasBuild && 'needs a build (dist/)') }, async (t) => {
   const baselines = httpBaselines(SHARED_DATA);
   t.ok(baselines.length >= 60, `${baselines.length} Zeek baselines with http.log and an existing trace`);
   const results = await replayMany(baselines.map((b) => b.traceFile));

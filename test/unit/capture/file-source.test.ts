@@ -8,7 +8,8 @@ import path from 'node:path';
 import { FileSource } from '../../../src/capture/file-source';
 import { CaptureError } from '../../../src/capture/errors';
 import { readFrames, tsString } from '../../helpers/read-frames';
-import { SHARED_PCAPS, TRACES, hasShared } from '../../helpers/paths';
+import { TRACES } from '../../helpers/paths';
+import { SHARED_PCAPS, needsSharedData } from '../../helpers/shared-data';
 import { hasTcpdump, tcpdumpCount, tcpdumpTimestamps } from '../../helpers/tcpdump';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-capture-'));
@@ -48,7 +49,7 @@ t.test('big-endian pcap reads the same as its little-endian original', async (t)
   t.same(b.frames, a.frames);
 });
 
-t.test('real big-endian and nanosecond captures', { skip: (!hasShared || !hasTcpdump) && 'needs ../shared and tcpdump' }, async (t) => {
+t.test('real big-endian and nanosecond captures', { skip: needsSharedData || (!hasTcpdump && 'tcpdump missing') }, async (t) => {
   for (const rel of ['tcpreplay/test.rewrite_vlan802.1ad.pcap', 'tcpdump/tests/tcp-handshake-nano.pcap']) {
     const file = path.join(SHARED_PCAPS, rel);
     const { frames } = await readFrames(file);
@@ -59,7 +60,7 @@ t.test('real big-endian and nanosecond captures', { skip: (!hasShared || !hasTcp
   t.ok(nano.frames.some((f) => f.tsNsec % 1000 !== 0), 'sub-microsecond digits survive');
 });
 
-t.test('pcapng with several interfaces', { skip: (!hasShared || !hasTcpdump) && 'needs ../shared and tcpdump' }, async (t) => {
+t.test('pcapng with several interfaces', { skip: needsSharedData || (!hasTcpdump && 'tcpdump missing') }, async (t) => {
   const file = path.join(SHARED_PCAPS, 'zeek/Traces/pcapng-multi-interface.pcapng');
   const { frames } = await readFrames(file);
   t.equal(frames.length, tcpdumpCount(file));
@@ -78,7 +79,7 @@ t.test('gzip: a .gz capture yields exactly the packets of the plain file', async
   t.same((await readFrames(renamed)).frames, plain.frames);
 });
 
-t.test('real gzipped capture from the zeek suite', { skip: (!hasShared || !hasTcpdump) && 'needs ../shared and tcpdump' }, async (t) => {
+t.test('real gzipped capture from the zeek suite', { skip: needsSharedData || (!hasTcpdump && 'tcpdump missing') }, async (t) => {
   const gz = path.join(SHARED_PCAPS, 'zeek/Traces/http/1000-requests-one-dropped-response.pcap.gz');
   const plain = path.join(tmp, 'thousand.pcap');
   const { gunzipSync } = await import('node:zlib');

@@ -5,7 +5,7 @@ import { LiveSource } from '../../../src/capture/live-source';
 import { apiSchema, startHttpApi } from '../../../src/daemon/http-api';
 import { SensorMetrics } from '../../../src/daemon/metrics';
 import { getJson, startServer } from '../../helpers/http-load';
-import { hasShared } from '../../helpers/paths';
+import { needsSharedData } from '../../helpers/shared-data';
 import { parseExposition, sampleValue } from '../../helpers/prom-text';
 import { ESPN, newSensor, replay } from './replay';
 
@@ -38,7 +38,7 @@ t.test('pcap_stats of a live capture on lo', { skip: !isRoot && 'needs root' }, 
   t.ok(sensor.httpTotals.transactions >= 5, 'the requests were seen as HTTP');
 });
 
-t.test('values follow the pipeline between scrapes', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('values follow the pipeline between scrapes', { skip: needsSharedData }, async (t) => {
   const sensor = newSensor();
   const metrics = new SensorMetrics({ sensor }, { defaultMetrics: false });
   t.teardown(() => metrics.stop());

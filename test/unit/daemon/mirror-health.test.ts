@@ -5,11 +5,11 @@
 import t from 'tap';
 import { DecodeStatus, Transport } from '../../../src/decode/types';
 import { MirrorHealth, mirrorHealthSchema, type MirrorWarningKind } from '../../../src/daemon/mirror-health';
-import { hasShared } from '../../helpers/paths';
+import { needsSharedData } from '../../helpers/shared-data';
 import { hasTcpdump } from '../../helpers/tcpdump';
 import { ESPN, ESPN_CLIENT, newSensor, replay, tcpdumpFilter, TLS_HANDSHAKES } from './replay';
 
-const skip = (!hasShared && 'needs ../shared/data') || (!hasTcpdump && 'needs tcpdump');
+const skip = needsSharedData || (!hasTcpdump && 'needs tcpdump');
 const T0 = 1_000_000;
 // small captures: lower minimums so one replay is enough evidence
 const config = mirrorHealthSchema.parse({ minFlows: 10, minAcks: 50, minTcpPackets: 50, noHttpAfterSec: 60, noHttpMinTcpBytes: 1000 });

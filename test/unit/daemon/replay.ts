@@ -5,12 +5,12 @@ import path from 'node:path';
 import { FileSource } from '../../../src/capture/file-source';
 import { buildConfig } from '../../../src/config/load';
 import { Sensor } from '../../../src/daemon/sensor';
-import { SHARED_PCAPS } from '../../helpers/paths';
+import { sharedData } from '../../helpers/shared-data';
 
-export const ESPN = path.join(SHARED_PCAPS, 'chrissanders-packets/http_espn.pcapng');
+export const ESPN = sharedData('pcaps/chrissanders-packets/http_espn.pcapng');
 /** The client of every flow in ESPN. */
 export const ESPN_CLIENT = '172.16.0.122';
-export const TLS_HANDSHAKES = path.join(SHARED_PCAPS, 'foxio-ja4/pcap/tls-handshake.pcapng');
+export const TLS_HANDSHAKES = sharedData('pcaps/foxio-ja4/pcap/tls-handshake.pcapng');
 
 export function newSensor(): Sensor {
   return new Sensor(buildConfig({}));

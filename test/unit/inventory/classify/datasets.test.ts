@@ -2,16 +2,15 @@
 // leak" anomalies) and HttpParamsDataset (benign CSIC 2010 parameter values and attack payloads).
 // Skips cleanly when the shared data is absent.
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { SHARED_DATA } from '../../../helpers/paths';
+import { readFileSync } from 'node:fs';
+import { needsSharedData, sharedData } from '../../../helpers/shared-data';
 import { classifyMessage, findPii, type PiiKind } from '../../../../src/inventory/classify';
 
-const FUR = path.join(SHARED_DATA, 'datasets/fur-api/test.csv');
-const PARAMS = path.join(SHARED_DATA, 'datasets/HttpParamsDataset/payload_full.csv');
+const FUR = sharedData('datasets/fur-api/test.csv');
+const PARAMS = sharedData('datasets/HttpParamsDataset/payload_full.csv');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s.trim());
 
-t.test('FUR-API: leaks in response bodies are flagged', { skip: !existsSync(FUR) && 'no ../shared/data FUR-API' }, async (t) => {
+t.test('FUR-API: leaks in response bodies are flagged', { skip: needsSharedData }, async (t) => {
   const rows = readCsvRecords(readFileSync(FUR, 'utf8'));
   t.equal(rows.length, 1150, 'all rows parsed');
   // Rows whose response carries a sensitive field or an email: the dataset's leak anomalies use
@@ -42,7 +41,7 @@ t.test('FUR-API: leaks in response bodies are flagged', { skip: !existsSync(FUR)
   t.same(m.pii.map((p) => `${p.field}:${p.kind}`), ['credit_card:sensitive-field'], 'Luhn-invalid number counted by field name, not as a card');
 });
 
-t.test('FUR-API: benign responses without sensitive fields stay clean', { skip: !existsSync(FUR) && 'no ../shared/data FUR-API' }, async (t) => {
+t.test('FUR-API: benign responses without sensitive fields stay clean', { skip: needsSharedData }, async (t) => {
   const rows = readCsvRecords(readFileSync(FUR, 'utf8'));
   const SENSITIVE_KEY_RE = /"[^"]*(?:mail|phone|mobile|card|password|token|key|secret|ssn|iban|ip)[^"]*"\s*:/i;
   let clean = 0;
@@ -60,7 +59,7 @@ t.test('FUR-API: benign responses without sensitive fields stay clean', { skip: 
 
 t.test(
   'HttpParamsDataset benign values: card 41/19304 (0.21%, all random 16-digit CSIC card-field values), SSN/secret/phone/IBAN 0',
-  { skip: !existsSync(PARAMS) && 'no ../shared/data HttpParamsDataset' },
+  { skip: needsSharedData },
   async (t) => {
     const rows = readCsvRecords(readFileSync(PARAMS, 'utf8'));
     const norm = rows.filter((r) => r.label === 'norm').map((r) => r.payload ?? '');
@@ -95,7 +94,7 @@ t.test(
   },
 );
 
-t.test('HttpParamsDataset attack payloads: few sensitive-data hits', { skip: !existsSync(PARAMS) && 'no data' }, async (t) => {
+t.test('HttpParamsDataset attack payloads: few sensitive-data hits', { skip: needsSharedData }, async (t) => {
   const rows = readCsvRecords(readFileSync(PARAMS, 'utf8'));
   const anom = rows.filter((r) => r.label === 'anom').map((r) => r.payload ?? '');
   let hits = 0;

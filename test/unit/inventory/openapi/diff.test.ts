@@ -13,9 +13,10 @@ import {
   type ObservedEndpoint,
   type ObservedRequest,
 } from '../../../../src/inventory/openapi';
-import { hasOpenApiData, OPENAPI_DIR, oracle, postmanRequests } from './helpers';
+import { OPENAPI_DIR, oracle, postmanRequests } from './helpers';
+import { needsSharedData } from '../../../helpers/shared-data';
 
-const skip = !hasOpenApiData && 'no ../shared/data';
+const skip = needsSharedData;
 const opKey = (o: { method: string; path: string }): string => `${o.method} ${o.path}`;
 
 interface Scenario {

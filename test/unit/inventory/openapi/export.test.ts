@@ -5,7 +5,8 @@ import t from 'tap';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { aggregateRequests, diffInventory, exportOpenApi, importSpec, templateToPath, type ObservedEndpoint } from '../../../../src/inventory/openapi';
-import { hasOpenApiData, OPENAPI_DIR, postmanRequests, validateOpenApi } from './helpers';
+import { OPENAPI_DIR, postmanRequests, validateOpenApi } from './helpers';
+import { needsSharedData } from '../../../helpers/shared-data';
 
 const host = 'api.example.com';
 const base = { host, firstSeen: 100, lastSeen: 200, calls: 50 };
@@ -141,7 +142,7 @@ t.test('export → import round trip: zero shadow, zero drift', async (t) => {
   t.equal(d2.endpoints[0]?.match?.operation.path, '/users/{id}');
 });
 
-t.test('round trip on crAPI and VAmPI collection traffic', { skip: !hasOpenApiData && 'no ../shared/data' }, async (t) => {
+t.test('round trip on crAPI and VAmPI collection traffic', { skip: needsSharedData }, async (t) => {
   const env = JSON.parse(readFileSync(path.join(OPENAPI_DIR, 'crapi/crAPI.postman_environment.json'), 'utf8')) as { values: { key: string; value: string }[] };
   const reqs = [
     ...postmanRequests(path.join(OPENAPI_DIR, 'crapi/crAPI.postman_collection.json'), Object.fromEntries(env.values.map((v) => [v.key, v.value]))),

@@ -1,12 +1,10 @@
 // Shared helpers for the OpenAPI tests: data paths, Postman collection → requests, a naive oracle
 // matcher, and the real OpenAPI validator (ESM, loaded dynamically).
-import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
-import { SHARED_DATA } from '../../../helpers/paths';
+import { readFileSync } from 'node:fs';
+import { sharedData } from '../../../helpers/shared-data';
 import type { ObservedAuth, ObservedRequest } from '../../../../src/inventory/openapi';
 
-export const OPENAPI_DIR = path.join(SHARED_DATA, 'openapi');
-export const hasOpenApiData = existsSync(OPENAPI_DIR);
+export const OPENAPI_DIR = sharedData('openapi');
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { importSpec, loadSpecFile, loadSpecFolder, parseSpecText, SpecError } from '../../../../src/inventory/openapi';
-import { hasOpenApiData, OPENAPI_DIR } from './helpers';
+import { OPENAPI_DIR } from './helpers';
+import { needsSharedData } from '../../../helpers/shared-data';
 
 function errorOf(fn: () => unknown): SpecError | undefined {
   try {
@@ -16,7 +17,7 @@ function errorOf(fn: () => unknown): SpecError | undefined {
   return undefined;
 }
 
-t.test('the shared specs load with the operation counts of the manifest', { skip: !hasOpenApiData && 'no ../shared/data' }, async (t) => {
+t.test('the shared specs load with the operation counts of the manifest', { skip: needsSharedData }, async (t) => {
   const { specs, errors } = loadSpecFolder(OPENAPI_DIR);
   t.same(errors.map((e) => e.message), [], 'no errors');
   const byFile = (f: string) => specs.find((s) => s.file.endsWith(f));

@@ -2,14 +2,14 @@
 // compared with the path templates of their OpenAPI specs. Skips cleanly without ../shared/data.
 import t from 'tap';
 import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { PathTemplater, splitPath } from '../../../../src/inventory/templating';
+import { needsSharedData, sharedData } from '../../../helpers/shared-data';
 
-const DATA = path.resolve(__dirname, '../../../../../shared/data');
-const CSIC = path.join(DATA, 'datasets/csic2010');
-const OPENAPI = path.join(DATA, 'openapi');
+const CSIC = sharedData('datasets/csic2010');
+const OPENAPI = sharedData('openapi');
 
 interface Req {
   method: string;
@@ -37,7 +37,7 @@ function csicRequests(file: string): Req[] {
   return out;
 }
 
-t.test('CSIC 2010 request lines', { skip: existsSync(CSIC) ? false : 'needs ../shared/data' }, async (t) => {
+t.test('CSIC 2010 request lines', { skip: needsSharedData }, async (t) => {
   const normal = csicRequests(path.join(CSIC, 'normalTrafficTraining.txt.gz'));
   t.ok(normal.length > 30000, `${normal.length} requests`);
   const p = new PathTemplater();
@@ -183,7 +183,7 @@ const CASES: Case[] = [
 
 for (const c of CASES) {
   const file = path.join(OPENAPI, c.collection);
-  t.test(`${c.name} collection vs spec path templates`, { skip: existsSync(file) ? false : 'needs ../shared/data' }, async (t) => {
+  t.test(`${c.name} collection vs spec path templates`, { skip: needsSharedData }, async (t) => {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as { collection?: { item: PmItem[] }; item?: PmItem[] };
     const requests = flatten(raw.collection?.item ?? raw.item ?? []);
     const specText = readFileSync(path.join(OPENAPI, c.spec), 'utf8');
