@@ -79,9 +79,17 @@ export interface StoredAlert extends Alert {
   readonly updatedAt: number;
 }
 
+/**
+ * The two clocks an alert carries: `packet` is traffic time (first/last seen; a replay of an old
+ * capture has old alerts), `wall` is when the row was last written (created/updated at).
+ */
+export type AlertClock = 'packet' | 'wall';
+
 export interface AlertQuery {
-  /** Alerts active at or after this time: last_seen >= since (packet time, seconds). */
+  /** Alerts active at or after this time, in seconds on `clock`: last_seen (packet) or updated_at (wall). */
   since?: number;
+  /** Which clock `since` is on; default packet. */
+  clock?: AlertClock;
   severityAtLeast?: Severity;
   /** Detector name. */
   type?: string;
@@ -229,7 +237,7 @@ export class AlertStore implements SuppressionProvider {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (q.since !== undefined) {
-      where.push('last_seen >= ?');
+      where.push(q.clock === 'wall' ? 'updated_at >= ?' : 'last_seen >= ?');
       args.push(q.since);
     }
     if (q.severityAtLeast !== undefined) {
@@ -248,6 +256,18 @@ export class AlertStore implements SuppressionProvider {
     }
     const rows = this.read('listing alerts', () => this.db.prepare(sql).all(...args) as AlertRow[]);
     return rows.map(alertOf);
+  }
+
+  /** The newest packet time of any stored alert (the store's "now" on the packet clock), null when empty. */
+  newestLastSeen(): number | null {
+    const row = this.read('reading alert times', () => this.db.prepare('SELECT MAX(last_seen) AS t FROM alerts').get() as { t: number | null });
+    return row.t;
+  }
+
+  /** How many stored alerts per detector and severity (most first), for summaries. */
+  countByTypeAndSeverity(): { type: string; severity: Severity; count: number }[] {
+    const sql = 'SELECT type, severity, COUNT(*) AS count FROM alerts GROUP BY type, severity ORDER BY count DESC, type, severity';
+    return this.read('counting alerts', () => this.db.prepare(sql).all() as { type: string; severity: Severity; count: number }[]);
   }
 
   /**

@@ -3,9 +3,13 @@
 // --suppress, a suppression of that alert's pattern that a running daemon picks up.
 import { SEVERITIES, type Severity } from '../alerting/types';
 import { AlertStore, UnknownAlertError, type StoredAlert, type Verdict } from '../alerting';
+import type { AlertClock } from '../alerting/store';
+import { EndpointStore } from '../inventory/endpoint-store';
 import { resolveConfig, type CommonOptions } from './options';
+import { integerAtLeast, spanSeconds } from './option-values';
 import { openStateDatabase } from './stored-map';
 import { alertRecord } from './records';
+import type { Db } from '../store/database';
 
 export interface AlertsOptions extends CommonOptions {
   db?: string;
@@ -13,6 +17,8 @@ export interface AlertsOptions extends CommonOptions {
   severity?: string;
   type?: string;
   limit?: string;
+  /** packet (traffic time, default) or wall (when the alert was stored). */
+  clock?: string;
   format: string;
 }
 
@@ -26,14 +32,26 @@ export interface FeedbackCliOptions extends CommonOptions {
 }
 
 const VERDICTS: readonly Verdict[] = ['false-positive', 'true-positive'];
-const UNIT_SEC: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const CLOCKS: readonly AlertClock[] = ['packet', 'wall'];
 
-/** `2026-11-28T10:00:00Z`, or a span back from now: `90m`, `24h`, `7d`. */
+/** `2026-11-28T10:00:00Z`, or a span back from `nowSec`: `90m`, `24h`, `7d`. */
 export function parseSince(text: string, nowSec: number): number | null {
-  const rel = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
-  if (rel) return nowSec - Number(rel[1]) * (UNIT_SEC[rel[2] as string] ?? 1);
+  const span = spanSeconds(text, null);
+  if (span !== null) return nowSec - span;
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+/**
+ * "Now" on the packet clock: the newest traffic the database knows (endpoints or alerts). A replay
+ * of last year's capture stamps its alerts last year, so `--since 24h` counts back from there; on a
+ * live sensor this is within a flush interval of the wall clock.
+ */
+function packetNow(db: Db, store: AlertStore): number | null {
+  const alerts = store.newestLastSeen();
+  const endpoints = EndpointStore.newestLastSeen(db);
+  if (alerts === null) return endpoints;
+  return endpoints === null ? alerts : Math.max(alerts, endpoints);
 }
 
 function fail(message: string): number {
@@ -58,20 +76,24 @@ export function alertsCommand(opts: AlertsOptions): number {
   const config = resolveConfig(opts);
   if (opts.format !== 'table' && opts.format !== 'json') return fail('--format must be table or json');
   if (opts.severity !== undefined && !SEVERITIES.includes(opts.severity as Severity)) return fail(`--severity must be one of ${SEVERITIES.join(', ')}`);
-  let since: number | undefined;
-  if (opts.since !== undefined) {
-    const s = parseSince(opts.since, Date.now() / 1000);
-    if (s === null) return fail(`--since ${opts.since}: give an ISO time or a span such as 24h or 7d`);
-    since = s;
-  }
-  const limit = opts.limit !== undefined ? Number(opts.limit) : 1000;
-  if (!Number.isInteger(limit) || limit < 1) return fail('--limit must be a positive integer');
+  const clock = (opts.clock ?? 'packet') as AlertClock;
+  if (!CLOCKS.includes(clock)) return fail(`--clock ${opts.clock}: give packet (when the traffic was seen) or wall (when the alert was stored)`);
+  if (opts.since !== undefined && parseSince(opts.since, 0) === null) return fail(`--since ${opts.since}: give an ISO time or a span such as 24h or 7d`);
+  const limit = opts.limit !== undefined ? integerAtLeast('--limit', opts.limit, 1) : 1000;
   const opened = openStateDatabase(opts.db, config.store.path);
   if (!opened) return 1;
   try {
     const store = new AlertStore(opened.db, opened.file);
+    let since: number | undefined;
+    let header = `times are ${clock === 'packet' ? 'packet time (when the traffic was seen)' : 'wall-clock time (when the alert was stored)'}`;
+    if (opts.since !== undefined) {
+      const now = clock === 'wall' ? Date.now() / 1000 : (packetNow(opened.db, store) ?? Date.now() / 1000);
+      since = parseSince(opts.since, now) as number;
+      const from = spanSeconds(opts.since, null) !== null ? ` (${opts.since.trim()} before ${clock === 'wall' ? 'now' : `the newest traffic stored, ${iso(now)}`})` : '';
+      header = `alerts since ${iso(since)}${from}; ${header}; --clock ${clock === 'packet' ? 'wall' : 'packet'} for the other clock`;
+    }
     const alerts = store.listAlerts({
-      ...(since !== undefined ? { since } : {}),
+      ...(since !== undefined ? { since, clock } : {}),
       ...(opts.severity !== undefined ? { severityAtLeast: opts.severity as Severity } : {}),
       ...(opts.type !== undefined ? { type: opts.type } : {}),
       limit,
@@ -80,11 +102,12 @@ export function alertsCommand(opts: AlertsOptions): number {
       process.stdout.write(JSON.stringify(alerts.map((a) => ({ ...alertRecord(a), verdict: a.verdict })), null, 2) + '\n');
       return 0;
     }
-    const lines = [['ID', 'LAST SEEN', 'SEVERITY', 'DETECTOR', 'COUNT', 'ENDPOINT', 'WHO', 'ACTION', 'VERDICT', 'SUMMARY']];
+    const timeOf = (a: StoredAlert): number => (clock === 'wall' ? a.updatedAt : a.lastSeen);
+    const lines = [['ID', clock === 'wall' ? 'STORED' : 'LAST SEEN', 'SEVERITY', 'DETECTOR', 'COUNT', 'ENDPOINT', 'WHO', 'ACTION', 'VERDICT', 'SUMMARY']];
     for (const a of alerts) {
-      lines.push([a.id, iso(a.lastSeen), a.severity, a.type, String(a.count), endpointText(a), a.identity ?? a.client ?? '-', a.recommendation.action, a.verdict ?? '-', a.explanation.summary]);
+      lines.push([a.id, iso(timeOf(a)), a.severity, a.type, String(a.count), endpointText(a), a.identity ?? a.client ?? '-', a.recommendation.action, a.verdict ?? '-', a.explanation.summary]);
     }
-    process.stdout.write(table(lines));
+    process.stdout.write(`# ${header}\n${table(lines)}`);
     return 0;
   } finally {
     opened.db.close();
@@ -97,9 +120,9 @@ export function feedbackCommand(alertId: string, opts: FeedbackCliOptions): numb
   if (opts.suppress && opts.verdict !== 'false-positive') return fail('--suppress goes with --verdict false-positive');
   let suppressForSec: number | undefined;
   if (opts.suppressFor !== undefined) {
-    const rel = /^(\d+(?:\.\d+)?)([smhd])?$/.exec(opts.suppressFor.trim());
-    if (!rel) return fail(`--suppress-for ${opts.suppressFor}: give seconds or a span such as 12h or 30d`);
-    suppressForSec = Number(rel[1]) * (UNIT_SEC[rel[2] ?? 's'] ?? 1);
+    const span = spanSeconds(opts.suppressFor);
+    if (span === null) return fail(`--suppress-for ${opts.suppressFor}: give seconds greater than 0 or a span such as 12h or 30d`);
+    suppressForSec = span;
   }
   const opened = openStateDatabase(opts.db, config.store.path);
   if (!opened) return 1;

@@ -8,6 +8,10 @@ import { alertRecord, alertText, packetRecord, statsRecord, statsText, transacti
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
 import { openStages, type Stages } from '../daemon/stages';
+import { CaptureError } from '../capture/errors';
+import { checkDbOption } from './db-option';
+import { alertSummaryText, endpointMapText } from './replay-summary';
+import { CliFailure, sayError, UsageError } from './usage-error';
 
 export interface ReplayOptions extends CommonOptions {
   format: string;
@@ -29,13 +33,13 @@ export interface ReplayOptions extends CommonOptions {
 export const BUNDLED_SAMPLE = path.resolve(__dirname, '../../test/pcap/traces/docker-http-upgrade.pcap');
 
 export async function replayCommand(files: string[], opts: ReplayOptions): Promise<number> {
-  const config = resolveConfig(opts);
-  const log = createLogger(config.log.level, true);
   const jsonl = opts.format === 'jsonl' || opts.format === 'json';
-  if (!jsonl && opts.format !== 'text') {
-    log.error({ format: opts.format }, 'unknown --format (use text or jsonl)');
-    return 2;
-  }
+  if (!jsonl && opts.format !== 'text') throw new UsageError(`--format ${opts.format}: give text or jsonl`);
+  checkDbOption(opts.db);
+  const config = resolveConfig(opts);
+  // errors and warnings for the person at the terminal are plain lines (sayError); pino only for
+  // the alert stage's rare runtime logs
+  const log = createLogger(config.log.level, true);
   const inputs = files.length > 0 ? files : [BUNDLED_SAMPLE];
   const sensor = new Sensor(config, undefined, opts.decodeOnly === true);
   const out = new JsonlWriter(process.stdout);
@@ -48,8 +52,9 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   // --no-inventory and --decode-only measure the stream stages alone: nothing after HTTP runs
   let stages: Stages | null = null;
   if (config.inventory.enabled && opts.inventory !== false && opts.decodeOnly !== true) {
+    const dbPath = opts.db ?? (config.store.path || null);
     try {
-      stages = openStages(config, sensor.counters, opts.db ?? (config.store.path || null), true, log, {
+      stages = openStages(config, sensor.counters, dbPath, true, log, {
         onInventoryEvent: (e) => {
           if (jsonl) out.write(e);
         },
@@ -59,18 +64,18 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
         },
       });
     } catch (err) {
-      log.error({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the state database or an alert destination');
-      return 1;
+      throw new CliFailure(`cannot open the state database ${dbPath ?? '(in memory)'} or an alert destination: ${(err as Error).message}`);
     }
     const inventory = stages.inventory;
     if (inventory) {
-      for (const e of inventory.specErrors) log.warn({ err: e }, 'OpenAPI spec skipped');
-      inventory.inventory.onStoreError = (err) => log.error({ err: err.message }, 'inventory flush failed; will retry');
+      for (const e of inventory.specErrors) sayError(`OpenAPI spec skipped: ${e}`);
+      inventory.inventory.onStoreError = (err) => sayError(`writing the endpoint map failed (will retry): ${err.message}`);
       sensor.onTransaction((tx) => inventory.inventory.observe(tx));
     }
   }
 
   let exitCode = 0;
+  let badFilter: string | null = null;
   const started = process.hrtime.bigint();
   for (const file of inputs) {
     const source = new FileSource(file, { filter: config.capture.filter, batchBytes: config.capture.batchBytes });
@@ -78,25 +83,38 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
       const result = await sensor.consume(source);
       if (result.error) {
         // A damaged file (e.g. truncated) keeps every packet read before the damage.
-        log.warn({ file, packets: result.packets, err: result.error.message }, 'capture file ended with a read error');
+        sayError(`${file} ended with a read error after ${result.packets} packets (those were replayed): ${result.error.message}`);
         if (jsonl) out.write({ type: 'anomaly', name: 'capture.read_error', file, message: result.error.message });
       }
     } catch (err) {
+      // The filter is the same for every file: it is bad usage, said once, and nothing is replayed.
+      if (err instanceof CaptureError && err.code === 'ERR_PCAP_FILTER') {
+        badFilter = `${opts.filter !== undefined ? '--filter' : 'capture.filter in the config'}: ${err.message}; see man pcap-filter for the syntax`;
+        break;
+      }
       sensor.counters.inc('capture.open_error');
-      log.error({ file, err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open capture');
+      sayError(`cannot open capture ${file}: ${(err as Error).message}; give a pcap, pcapng or gzip-compressed capture file (the other files are still replayed)`);
       if (jsonl) out.write({ type: 'anomaly', name: 'capture.open_error', file, message: (err as Error).message });
       exitCode = 1;
     }
   }
   sensor.finish();
+  // read before the database closes; it stays 0 when everything was delivered
   let undelivered = 0;
+  let summary = '';
   if (stages) {
-    const closed = await stages.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs);
+    const open = stages;
+    const closed = await open.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs, () => {
+      undelivered = open.alerts.backlog();
+      if (jsonl || badFilter !== null) return;
+      if (open.inventory) summary += endpointMapText(open.inventory.inventory.rows(), open.dbFile === ':memory:' ? null : open.dbFile);
+      summary += (summary ? '\n' : '') + alertSummaryText(open.alerts.store);
+    });
     if (!closed.drained) {
-      undelivered = stages.alerts.backlog();
-      log.warn({ drainTimeoutMs: config.outputs.outbox.drainTimeoutMs }, 'alerts not delivered before the drain timeout stay queued in the database for the next run');
+      sayError(`${undelivered} alert(s) not delivered within outputs.outbox.drainTimeoutMs (${config.outputs.outbox.drainTimeoutMs} ms) stay queued in the database for the next run`);
     }
   }
+  if (badFilter !== null) throw new UsageError(badFilter);
   const elapsedSec = Number(process.hrtime.bigint() - started) / 1e9;
   const rec = statsRecord(sensor, inputs, elapsedSec);
   if (stages?.inventory) rec['inventory'] = { endpoints: stages.inventory.inventory.size, ...sensor.counters.snapshot('inventory.') };
@@ -104,7 +122,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   if (jsonl) {
     if (opts.stats !== false) out.write(rec);
   } else {
-    out.writeRaw(statsText(rec));
+    out.writeRaw(summary ? `\n${summary}\n${statsText(rec)}` : statsText(rec));
   }
   out.flush();
   return exitCode;

@@ -99,6 +99,9 @@ function defaultText(key: SchemaKey, node: JsonNode, defaults: unknown): string 
     for (const segment of key.path) value = (value as Record<string, unknown> | undefined)?.[segment];
     if (value !== undefined) return `\`${JSON.stringify(value)}\``;
   }
+  // a pair of keys of which one must be set (webhook `secret` / `secretEnv`) is required, not optional
+  const alternative = z.globalRegistry.get(key.schema)?.['requiredUnless'];
+  if (typeof alternative === 'string') return `**required** unless \`${alternative}\` is set`;
   return key.schema._zod.optin === 'optional' ? 'unset' : '**required**';
 }
 

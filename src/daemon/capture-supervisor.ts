@@ -32,6 +32,8 @@ export class CaptureSupervisor {
   open = false;
   info: (SourceInfo & { warning?: string }) | null = null;
   lastError: Error | null = null;
+  /** The settings of a handle start() opened: logged as started when run() begins delivering. */
+  private unannounced: Readonly<CaptureConfig> | null = null;
 
   constructor(
     private readonly iface: string,
@@ -45,11 +47,12 @@ export class CaptureSupervisor {
 
   /**
    * Opens the interface. Throws a CaptureError the operator must fix (no such device, no
-   * permission, bad filter); other failures (interface down) are retried by run().
+   * permission, bad filter); other failures (interface down) are retried by run(). The daemon calls
+   * it before opening anything else, so "capture started" is logged by run(), once all is up.
    */
   start(): void {
     try {
-      this.openSource();
+      this.openSource(false);
     } catch (err) {
       if (err instanceof CaptureError && FATAL_AT_START.has(err.code)) throw err;
       this.lastError = err as Error;
@@ -59,6 +62,8 @@ export class CaptureSupervisor {
 
   /** Delivers packets until stop(), reopening after failures. */
   async run(): Promise<void> {
+    if (this.unannounced) this.announce(this.unannounced);
+    this.unannounced = null;
     let failures = 0;
     while (!this.stopping) {
       if (!this.source && this.pending) {
@@ -152,13 +157,19 @@ export class CaptureSupervisor {
     return new LiveSource(this.iface, liveOptionsFromConfig(c));
   }
 
-  private openSource(): void {
+  private openSource(announceNow = true): void {
     const c = this.capture;
     const source = this.makeSource(c);
     this.info = source.open();
     this.source = source;
     this.open = true;
     this.lastError = null;
+    if (announceNow) this.announce(c);
+    else this.unannounced = c;
+  }
+
+  private announce(c: Readonly<CaptureConfig>): void {
+    if (!this.info) return;
     if (this.info.warning) this.log.warn({ iface: this.iface, warning: this.info.warning }, 'capture started with a warning');
     this.log.info({ iface: this.iface, linkType: this.info.linkTypeName, snaplen: this.info.snaplen, filter: c.filter }, 'capture started');
   }

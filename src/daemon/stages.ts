@@ -18,8 +18,11 @@ export interface Stages {
   readonly dbFile: string;
   readonly inventory: InventoryStage | null;
   readonly alerts: AlertStage;
-  /** Final inventory flush at packet time `now`, outbox drained within `drainMs`, database closed. */
-  close(now: number, drainMs: number): Promise<{ drained: boolean }>;
+  /**
+   * Final inventory flush at packet time `now`, outbox drained within `drainMs`, then `beforeDbClose`
+   * (a last read of the state, e.g. replay's summary), database closed.
+   */
+  close(now: number, drainMs: number, beforeDbClose?: () => void): Promise<{ drained: boolean }>;
 }
 
 export interface StageHooks {
@@ -51,10 +54,14 @@ export function openStages(
       dbFile,
       inventory,
       alerts,
-      async close(now: number, drainMs: number): Promise<{ drained: boolean }> {
+      async close(now: number, drainMs: number, beforeDbClose?: () => void): Promise<{ drained: boolean }> {
         inventory?.close(now);
         const result = await alerts.close(drainMs);
-        db.close();
+        try {
+          beforeDbClose?.();
+        } finally {
+          db.close();
+        }
         return result;
       },
     };

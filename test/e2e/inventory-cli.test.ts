@@ -2,17 +2,18 @@
 // classify against the Docker Engine spec (clients add /v1.41, the spec does not), grow across
 // replays, report shadow endpoints, and fail clearly on a bad database path.
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { jsonLines, listEndpoints, runCli } from '../helpers/cli';
-import { SHARED_DATA, TRACES, hasShared } from '../helpers/paths';
+import { TRACES } from '../helpers/paths';
+import { needsSharedData, sharedData } from '../helpers/shared-data';
 import { validateOpenApi } from '../helpers/openapi-validator';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inventory-'));
 const trace = path.join(TRACES, 'docker-http-upgrade.pcap');
-const dockerSpec = path.join(SHARED_DATA, 'openapi/docker-engine-v1.41/v1.41.yaml');
+const dockerSpec = sharedData('openapi/docker-engine-v1.41/v1.41.yaml');
 
 /** `/v1.41/containers/{id:hex}/wait` matches `/v1.41/containers/cc4f.../wait`. */
 function templateMatches(template: string, p: string): boolean {
@@ -29,7 +30,7 @@ function config(name: string, specs: string[]): string {
 }
 
 
-t.test('replay → SQLite → endpoints, classified against the Docker spec', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('replay → SQLite → endpoints, classified against the Docker spec', { skip: needsSharedData }, async (t) => {
   const db = path.join(tmp, 'docker.db');
   const cfg = config('docker', [dockerSpec]);
   const first = runCli(['replay', '--format', 'jsonl', '--config', cfg, '--db', db, trace]);
@@ -61,7 +62,7 @@ t.test('replay → SQLite → endpoints, classified against the Docker spec', { 
   t.notOk(orphanOps.some((o) => o.method === 'POST' && o.path === '/containers/{id}/wait'), 'a called operation is not an orphan');
 });
 
-t.test('an endpoint missing from the spec is shadow; without specs the status is unknown', { skip: !hasShared && 'needs ../shared/data' }, async (t) => {
+t.test('an endpoint missing from the spec is shadow; without specs the status is unknown', { skip: needsSharedData }, async (t) => {
   const spec = parse(readFileSync(dockerSpec, 'utf8')) as { paths: Record<string, unknown> };
   delete spec.paths['/_ping'];
   const trimmed = path.join(tmp, 'docker-without-ping.yaml');
@@ -81,8 +82,21 @@ t.test('bad database paths and missing databases give clear errors', async (t) =
   const blocker = path.join(tmp, 'not-a-dir');
   writeFileSync(blocker, 'x');
   const bad = runCli(['replay', '--db', path.join(blocker, 'x.db'), trace]);
-  t.equal(bad.code, 1);
-  t.match(bad.stderr, /cannot open the state database/);
+  t.equal(bad.code, 2, 'a --db through a file is bad usage');
+  t.match(bad.stderr, /^tapwatch: --db .*not-a-dir is not a directory/);
+  // an explicit --db in a directory that does not exist is refused, and the directory not created
+  const missingDir = path.join(tmp, 'no-such-dir', 'deeper');
+  const typo = runCli(['replay', '--db', path.join(missingDir, 'x.db'), trace]);
+  t.equal(typo.code, 2);
+  t.same(typo.stderr.trim().split('\n').length, 1, 'one line');
+  t.match(typo.stderr, new RegExp(`^tapwatch: --db .*: directory ${missingDir.replace(/[.*+?^$()|[\]\\]/g, '\\$&')} does not exist`));
+  t.notOk(existsSync(path.join(tmp, 'no-such-dir')), 'no directory was created');
+  const corrupt = path.join(tmp, 'not-a-database.db');
+  writeFileSync(corrupt, 'this is not SQLite '.repeat(100));
+  const notDb = runCli(['replay', '--db', corrupt, trace]);
+  t.equal(notDb.code, 1, 'a file that is not a database is a runtime failure');
+  t.match(notDb.stderr, /^tapwatch: cannot open the state database .*not-a-database\.db/);
+  t.notMatch(notDb.stderr, /^\{/m, 'a plain line, not a JSON log');
   const missing = runCli(['endpoints', '--db', path.join(tmp, 'nope.db')]);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /no database at/);
@@ -128,11 +142,52 @@ t.test('human corrections: merge folds stored endpoints and wins on later traffi
   const waitPath = String(wait?.['uri']).split('?')[0] ?? '';
   const split = runCli(['endpoints', 'split', '--db', db, '--host', server, '--method', 'POST', '--path', waitPath]);
   t.equal(split.code, 0, split.stderr);
+  // Stored calls are counted per template, not per path: the command says where they stay.
+  const holding = listEndpoints(db).find((r) => r.template === merged);
+  t.match(split.stdout, `pinned as its own endpoint`);
+  t.match(split.stdout, `its past calls stay in ${merged} (${holding?.calls} calls)`);
+  t.notMatch(split.stdout, /\b0 template/, 'no "0 changes" report');
   t.equal(runCli(['replay', '--db', db, trace]).code, 0);
   const final = listEndpoints(db);
   t.equal(final.find((r) => r.template === waitPath)?.calls, 1, 'the pinned path has its own endpoint');
   t.equal(final.find((r) => r.template === merged)?.calls, (row?.calls ?? 0) * 2 - 1, 'the rest still lands on the merged endpoint');
 
   t.equal(runCli(['endpoints', 'merge', '--db', db, '/no/parameter']).code, 2, 'merge needs a {parameter}');
-  t.match(runCli(['endpoints', 'split', '--db', db, '/x/{id}']).stderr, /needs --host and --method/);
+  const noHost = runCli(['endpoints', 'split', '--db', db, '/x/{id}']);
+  t.equal(noHost.code, 2, 'split without --host/--method is bad usage');
+  t.match(noHost.stderr, /required option '--host <host>'/);
+  const both = runCli(['endpoints', 'split', '--db', db, '--host', server, '--method', 'POST', '--path', '/a/b', '/a/{x}']);
+  t.equal(both.code, 2);
+  t.match(both.stderr, /either a TEMPLATE or --path/);
+});
+
+t.test('approving a template the map already holds keeps its calls (no doubling); approving again changes nothing', async (t) => {
+  const db = path.join(tmp, 'approve.db');
+  t.equal(runCli(['replay', '--db', db, trace, trace, trace]).code, 0);
+  const before = listEndpoints(db);
+  const target = before.find((r) => r.template.includes('{') && r.calls > 1);
+  if (!target) throw new Error('the trace gives no templated endpoint called more than once');
+  const approve = (): void => {
+    const run = runCli(['endpoints', 'approve', '--db', db, '--host', target.host, '--method', target.method, target.template]);
+    t.equal(run.code, 0, run.stderr);
+  };
+  approve();
+  const after = listEndpoints(db);
+  t.same(after, before, 'every row, calls included, as before the approval');
+  approve();
+  t.same(listEndpoints(db), before, 'a second approval changes nothing either');
+  // a host-wide approval (no --host/--method) covers the same row: still no doubling
+  t.equal(runCli(['endpoints', 'approve', '--db', db, target.template]).code, 0);
+  t.same(listEndpoints(db), before);
+});
+
+t.test('help: approve and merge have no --path; split shows what it requires', async (t) => {
+  for (const action of ['approve', 'merge']) {
+    const help = runCli(['endpoints', action, '--help']);
+    t.equal(help.code, 0);
+    t.notMatch(help.stdout, /--path/, `${action} has no --path`);
+    t.match(help.stdout, new RegExp(`endpoints ${action} \\[options\\] <template>`));
+  }
+  const split = runCli(['endpoints', 'split', '--help']);
+  t.match(split.stdout, /Usage: tapwatch endpoints split --host <host> --method <method> \(<template> \| --path <path>\)/);
 });

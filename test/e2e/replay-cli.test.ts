@@ -4,9 +4,11 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jsonLines, runCli } from '../helpers/cli';
+import { jsonLines, listEndpoints, runCli } from '../helpers/cli';
 import { TRACES } from '../helpers/paths';
 import { hasTcpdump, tcpdumpCount } from '../helpers/tcpdump';
+import { writeHttpPcap } from '../helpers/pcap-writer';
+import { MAX_SUMMARY_ENDPOINTS } from '../../src/cli/replay-summary';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-cli-'));
 const docker = path.join(TRACES, 'docker-http-upgrade.pcap');
@@ -64,7 +66,86 @@ t.test('a file that cannot be opened: error record, exit 1, other files still re
   const recs = jsonLines(run.stdout);
   t.ok(recs.some((r) => r['type'] === 'anomaly' && r['name'] === 'capture.open_error' && r['file'] === garbage));
   t.ok((statsOf(run.stdout)['packets'] as number) > 0, 'the good file was replayed');
-  t.match(run.stderr, /cannot open capture/);
+  t.same(errorLines(run.stderr), [run.stderr.trim()], 'one line');
+  t.match(run.stderr, new RegExp(`^tapwatch: cannot open capture ${garbage.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}: .*; give a pcap`));
+});
+
+/** stderr as lines; a pino JSON line would start with '{'. */
+function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+t.test('bad usage is one plain line and exit 2', async (t) => {
+  const cases: { args: string[]; names: RegExp }[] = [
+    { args: ['replay', '--format', 'xml', docker], names: /--format xml/ },
+    { args: ['replay', '--batch-bytes', 'abc', docker], names: /--batch-bytes abc/ },
+    { args: ['replay', '--batch-bytes', '100', docker], names: /--batch-bytes/ },
+    // the filter is the same for every file: said once, not once per file
+    { args: ['replay', '--filter', 'tcp and (', docker, vxlan], names: /--filter: bad filter 'tcp and \('/ },
+    { args: ['alerts', '--db', docker, '--limit', '0'], names: /--limit 0/ },
+    { args: ['feedback', 'x', '--verdict', 'false-positive', '--suppress-for', 'soon', '--db', docker], names: /--suppress-for soon/ },
+    { args: ['replay', '--no-such-option'], names: /unknown option '--no-such-option'/ },
+  ];
+  for (const c of cases) {
+    const run = runCli(c.args);
+    t.equal(run.code, 2, c.args.join(' '));
+    const lines = errorLines(run.stderr);
+    t.equal(lines.length, 1, `one line: ${run.stderr}`);
+    t.notOk(lines[0]?.startsWith('{'), 'not a JSON log line');
+    t.match(lines[0], c.names);
+    t.notMatch(run.stdout, /packets:/, 'nothing replayed');
+  }
+});
+
+/** The rows of the text output's endpoint map: HOST METHOD TEMPLATE CALLS SPEC STATUS. */
+function endpointMapRows(stdout: string): string[][] {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => /^endpoint map: \d+ endpoint\(s\)$/.test(l));
+  if (start < 0) throw new Error(`no endpoint map in: ${stdout.slice(0, 500)}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('  ') || line.startsWith('  ... ')) break;
+    rows.push(line.trim().split(/\s{2,}/));
+  }
+  return rows;
+}
+
+t.test('text output ends with the endpoint map and an alert summary, then the counters', async (t) => {
+  const db = path.join(tmp, 'summary.db');
+  const run = runCli(['replay', '--db', db, docker]);
+  t.equal(run.code, 0, run.stderr);
+  const listed = listEndpoints(db).map((r) => [r.host, r.method, r.template, String(r.calls), r.specStatus]);
+  const sortKey = (r: string[]): string => r.slice(0, 3).join(' ');
+  t.same(endpointMapRows(run.stdout).sort((a, b) => sortKey(a).localeCompare(sortKey(b))), listed.sort((a, b) => sortKey(a).localeCompare(sortKey(b))), 'the map printed is the map stored');
+  const stored = JSON.parse(runCli(['alerts', '--db', db, '--format', 'json']).stdout) as unknown[];
+  t.equal(stored.length, 0, 'the sample raises no alert');
+  t.match(run.stdout, /^alerts: none$/m);
+  const order = ['endpoint map:', 'alerts:', 'packets:'].map((s) => run.stdout.indexOf(s));
+  t.ok(order.every((at, i) => at >= 0 && (i === 0 || at > (order[i - 1] as number))), 'map, alerts, then counters');
+  const jsonl = runCli(['replay', '--format', 'jsonl', docker]);
+  t.notMatch(jsonl.stdout, /endpoint map|alerts: none/, 'jsonl unchanged');
+});
+
+t.test('the endpoint map in the text output is bounded: the most-called first, the rest counted', async (t) => {
+  // one endpoint per host (distinct domains, so no tenant folding); the first hosts are called twice
+  const hosts = Array.from({ length: MAX_SUMMARY_ENDPOINTS + 5 }, (_, i) => `svc${i}.example${i}.org`);
+  const busy = hosts.slice(0, MAX_SUMMARY_ENDPOINTS);
+  const exchanges = [...hosts, ...busy].map((host) => ({
+    client: '10.2.0.7',
+    server: '10.2.0.1',
+    serverPort: 80,
+    request: `GET /status HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+    response: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+  }));
+  const pcap = path.join(tmp, 'many-hosts.pcap');
+  writeHttpPcap(pcap, exchanges);
+  const run = runCli(['replay', '--no-http-records', pcap]);
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, new RegExp(`^endpoint map: ${hosts.length} endpoint\\(s\\)$`, 'm'));
+  const rows = endpointMapRows(run.stdout);
+  t.same(rows.map((r) => r[0]).sort(), [...busy].sort(), 'the most-called endpoints are listed');
+  t.ok(rows.every((r) => r[3] === '2'));
+  t.match(run.stdout, /^ {2}\.\.\. and 5 more \(replay with --db FILE, then tapwatch endpoints --db FILE\)$/m);
 });
 
 t.test('a truncated file keeps its packets and reports the damage', async (t) => {

@@ -166,7 +166,10 @@ export class Outbox {
   /** Removes delivered (or rejected for good) alerts; returns how many rows went. */
   ack(destination: string, seqs: readonly number[]): number {
     let removed = 0;
+    let before = 0;
     const remove = this.db.transaction(() => {
+      // Read the count before the delete: a lazy load after it would already miss the acked rows.
+      before = this.queued(destination);
       for (const seq of seqs) removed += this.deleteStmt.run(destination, seq).changes;
     });
     try {
@@ -174,7 +177,7 @@ export class Outbox {
     } catch (err) {
       throw toStoreError(err, this.file, 'removing delivered alerts from the outbox');
     }
-    if (removed > 0) this.counts.set(destination, this.queued(destination) - removed);
+    if (removed > 0) this.counts.set(destination, before - removed);
     return removed;
   }
 

@@ -45,9 +45,17 @@ export const webhookDestinationSchema = z
       .string()
       .min(1)
       .optional()
-      .meta({ description: 'HMAC-SHA256 key for X-Tapwatch-Signature. Prefer `secretEnv` or `${env:NAME}`, which keep it out of the YAML.', secret: true }),
+      // `requiredUnless` (metadata only) makes `config docs` say that one of the pair is required
+      .meta({
+        description: 'HMAC-SHA256 key for X-Tapwatch-Signature; set exactly one of `secret` and `secretEnv`. Prefer `secretEnv` or `${env:NAME}`, which keep it out of the YAML.',
+        secret: true,
+        requiredUnless: 'secretEnv',
+      }),
     secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional()
-      .describe('Name of an environment variable holding the signing secret (read when the transport is made).'),
+      .meta({
+        description: 'Name of an environment variable holding the signing secret (read when the transport is made); set exactly one of `secret` and `secretEnv`.',
+        requiredUnless: 'secret',
+      }),
     timeoutMs: z.number().int().min(100).max(300000).default(10000).describe('Whole-request deadline; a request without a response by then is retried.'),
     retry: webhookRetrySchema.default(webhookRetrySchema.parse({})).describe('Backoff between delivery attempts.'),
     filter: destinationFilterSchema.default(destinationFilterSchema.parse({})).describe('Which alerts go to this destination.'),
