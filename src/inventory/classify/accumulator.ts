@@ -1,14 +1,17 @@
 // Per-endpoint accumulation of what transactions taught (issue 4 §2): parameters with presence
 // counts (required vs optional), types and formats with counts, sensitive data by kind per field,
-// auth mechanisms, status codes, content types, response sizes and record counts, clients.
-// Everything is bounded (parameters, PII fields, content types, clients) and overflow is counted.
+// auth mechanisms, credentials sent in the URL, status codes, content types, response sizes and
+// record counts, clients. Everything is bounded (parameters, PII fields, URL credentials, content
+// types, clients) and overflow is counted. Sensitive values are kept only as redacted samples.
 import type { Counters } from '../../core/counters';
 import type {
   AuthKind,
   Direction,
   ParamLocation,
   PiiKind,
+  PiiRule,
   TransactionClassification,
+  UrlCredential,
   ValueFormat,
   ValueType,
 } from './types';
@@ -24,6 +27,8 @@ export interface EndpointLearnerOptions {
   readonly maxClients: number;
   /** Distinct JWT algs / API-key names kept. Default 16. */
   readonly maxAuthNames: number;
+  /** Distinct query parameters that carried a credential, per endpoint. Default 32. */
+  readonly maxUrlCredentials: number;
 }
 
 export const DEFAULT_ENDPOINT_LEARNER_OPTIONS: EndpointLearnerOptions = {
@@ -32,6 +37,7 @@ export const DEFAULT_ENDPOINT_LEARNER_OPTIONS: EndpointLearnerOptions = {
   maxContentTypes: 16,
   maxClients: 1000,
   maxAuthNames: 16,
+  maxUrlCredentials: 32,
 };
 
 export interface ParamStats {
@@ -60,15 +66,37 @@ export interface PiiFieldStats {
   messages: number;
   firstSeen: number;
   lastSeen: number;
+  /** Rule that matched the first value, and that value redacted (rows of older builds lack them). */
+  readonly rule?: PiiRule;
+  readonly sample?: string;
 }
 
-/** Emitted by `observe` the first time something is seen on this endpoint. */
+/** A query parameter that carried a credential on this endpoint. */
+export interface UrlCredentialStats {
+  readonly name: string;
+  readonly kind: PiiKind;
+  /** Rule and redacted sample of the first sighting. */
+  readonly rule: PiiRule;
+  readonly sample: string;
+  /** Calls that carried it. */
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/**
+ * Emitted by `observe` the first time something is seen on this endpoint: a parameter, a kind of
+ * sensitive value in a field (`new-pii`, with the rule and a redacted sample), or a query parameter
+ * carrying a credential (`credential-in-url`: location `query`, name, kind, rule, sample).
+ */
 export interface LearnEvent {
-  readonly type: 'new-param' | 'new-pii';
+  readonly type: 'new-param' | 'new-pii' | 'credential-in-url';
   readonly direction: Direction;
   readonly location: ParamLocation;
   readonly name: string;
   readonly kind?: PiiKind;
+  readonly rule?: PiiRule;
+  readonly sample?: string;
 }
 
 /** Context of one observation that the classification itself does not carry. */
@@ -116,6 +144,9 @@ export interface EndpointSnapshot {
   readonly pii: readonly PiiFieldStats[];
   readonly piiTotals: Partial<Record<PiiKind, number>>;
   readonly piiDropped: number;
+  /** Query parameters that carried credentials, and the calls with one that did not fit the bound. */
+  readonly urlCredentials: readonly UrlCredentialStats[];
+  readonly urlCredentialsDropped: number;
   readonly auth: Partial<Record<AuthKind, number>>;
   readonly jwtAlgs: Record<string, number>;
   readonly apiKeyNames: Record<string, number>;
@@ -183,6 +214,8 @@ interface LearnerState {
   pii: Iterable<PiiFieldStats>;
   piiTotals: Partial<Record<PiiKind, number>>;
   piiDropped: number;
+  urlCredentials: Iterable<UrlCredentialStats>;
+  urlCredentialsDropped: number;
   auth: Partial<Record<AuthKind, number>>;
   jwtAlgs: Record<string, number>;
   apiKeyNames: Record<string, number>;
@@ -204,6 +237,9 @@ export class EndpointLearner {
   private readonly paramIndex: Record<Direction, Map<string, ParamIndex>> = { request: new Map(), response: new Map() };
   private readonly piiFields = new Map<string, PiiFieldStats>();
   private readonly piiTotals: Partial<Record<PiiKind, number>> = {};
+  /** By parameter name. */
+  private readonly urlCredentials = new Map<string, UrlCredentialStats>();
+  private urlCredentialsDropped = 0;
   private readonly clientSet = new Set<string>();
   /** Clients of restored rows known only by count; they take room under `maxClients` too. */
   private unlistedClients = 0;
@@ -283,6 +319,7 @@ export class EndpointLearner {
     else if (rct) bumpBounded(this.reqCt, rct, this.opts.maxContentTypes);
     this.addParams('request', null, c.request.params, ts, events);
     this.addPii('request', c.request.pii, ts, events);
+    if (c.request.urlCredentials.length > 0) this.addUrlCredentials(c.request.urlCredentials, ts, events);
     // auth
     for (const k of c.auth.kinds) if (bump(this.auth, k) === 1) this.novelties++;
     if (c.auth.jwtAlg) bumpBounded(this.jwtAlgs, c.auth.jwtAlg, this.opts.maxAuthNames);
@@ -343,7 +380,8 @@ export class EndpointLearner {
       calls: this.calls, responses: this.responses, firstSeen: this.firstSeen, lastSeen: this.lastSeen,
       statusCodes: this.statusCodes, sampledOutCalls: this.sampledOutCalls, sampledOutStatusCodes: this.sampledOutStatusCodes,
       respBodies: this.respBodies, reqCt: this.reqCt, respCt: this.respCt, params: this.params, paramsDropped: this.paramsDropped,
-      pii: this.piiFields.values(), piiTotals: this.piiTotals, piiDropped: this.piiDropped, auth: this.auth,
+      pii: this.piiFields.values(), piiTotals: this.piiTotals, piiDropped: this.piiDropped,
+      urlCredentials: this.urlCredentials.values(), urlCredentialsDropped: this.urlCredentialsDropped, auth: this.auth,
       jwtAlgs: this.jwtAlgs, apiKeyNames: this.apiKeyNames, sessionCookies: this.sessionCookies, unauthSuccess: this.unauthSuccess,
       bytes: this.bytes, records: this.records, clients: this.clientSet, unlistedClients: this.unlistedClients, clientsOverflow: this.clientsOverflow,
     };
@@ -365,6 +403,8 @@ export class EndpointLearner {
     for (const p of o.pii) this.mergePii(p);
     addAll(this.piiTotals, o.piiTotals);
     this.piiDropped += o.piiDropped;
+    for (const u of o.urlCredentials) this.mergeUrlCredential(u);
+    this.urlCredentialsDropped += o.urlCredentialsDropped;
     addAll(this.auth, o.auth);
     addBounded(this.jwtAlgs, o.jwtAlgs, this.opts.maxAuthNames);
     addBounded(this.apiKeyNames, o.apiKeyNames, this.opts.maxAuthNames);
@@ -424,8 +464,22 @@ export class EndpointLearner {
     }
   }
 
+  private mergeUrlCredential(u: UrlCredentialStats): void {
+    const s = this.urlCredentials.get(u.name);
+    if (s) {
+      s.count += u.count;
+      s.firstSeen = Math.min(s.firstSeen, u.firstSeen);
+      s.lastSeen = Math.max(s.lastSeen, u.lastSeen);
+    } else if (this.urlCredentials.size < this.opts.maxUrlCredentials) {
+      this.urlCredentials.set(u.name, { ...u });
+    } else {
+      this.urlCredentialsDropped += u.count;
+      if (u.count > 0) this.counters?.inc('inventory.classify.url_credentials_overflow', u.count);
+    }
+  }
+
   private countNovelties(): number {
-    let n = this.params.length + this.piiFields.size;
+    let n = this.params.length + this.piiFields.size + this.urlCredentials.size;
     for (const p of this.params) n += Object.keys(p.types).length;
     for (const rec of [this.statusCodes, this.auth, this.reqCt, this.respCt]) n += Object.keys(rec).length;
     return n;
@@ -495,13 +549,32 @@ export class EndpointLearner {
           this.counters?.inc('inventory.classify.pii_fields_overflow');
           continue;
         }
-        s = { direction, location: p.location, field: p.field, kind: p.kind, count: 0, messages: 0, firstSeen: ts, lastSeen: ts };
+        s = { direction, location: p.location, field: p.field, kind: p.kind, count: 0, messages: 0, firstSeen: ts, lastSeen: ts, rule: p.rule, sample: p.sample };
         this.piiFields.set(key, s);
         this.novelties++;
-        events.push({ type: 'new-pii', direction, location: p.location, name: p.field, kind: p.kind });
+        events.push({ type: 'new-pii', direction, location: p.location, name: p.field, kind: p.kind, rule: p.rule, sample: p.sample });
       }
       s.count += p.count;
       s.messages++;
+      s.lastSeen = ts;
+    }
+  }
+
+  private addUrlCredentials(found: readonly UrlCredential[], ts: number, events: LearnEvent[]): void {
+    for (const u of found) {
+      let s = this.urlCredentials.get(u.name);
+      if (!s) {
+        if (this.urlCredentials.size >= this.opts.maxUrlCredentials) {
+          this.urlCredentialsDropped++;
+          this.counters?.inc('inventory.classify.url_credentials_overflow');
+          continue;
+        }
+        s = { name: u.name, kind: u.kind, rule: u.rule, sample: u.sample, count: 0, firstSeen: ts, lastSeen: ts };
+        this.urlCredentials.set(u.name, s);
+        this.novelties++;
+        events.push({ type: 'credential-in-url', direction: 'request', location: 'query', name: u.name, kind: u.kind, rule: u.rule, sample: u.sample });
+      }
+      s.count++;
       s.lastSeen = ts;
     }
   }
@@ -571,6 +644,8 @@ export class EndpointLearner {
       pii: [...this.piiFields.values()].map((p) => ({ ...p })),
       piiTotals: { ...this.piiTotals },
       piiDropped: this.piiDropped,
+      urlCredentials: [...this.urlCredentials.values()].map((u) => ({ ...u })),
+      urlCredentialsDropped: this.urlCredentialsDropped,
       auth: { ...this.auth },
       jwtAlgs: { ...this.jwtAlgs },
       apiKeyNames: { ...this.apiKeyNames },
@@ -653,10 +728,21 @@ function parsePii(x: unknown): PiiFieldStats | null {
   if (typeof direction !== 'string' || !DIRECTIONS.has(direction) || typeof location !== 'string' || !LOCATIONS.has(location)) return null;
   if (typeof field !== 'string' || typeof kind !== 'string') return null;
   const firstSeen = time(x['firstSeen']) ?? 0;
+  const { rule, sample } = x;
   return {
     direction: direction as Direction, location: location as ParamLocation, field, kind: kind as PiiKind,
     count: count(x['count']), messages: count(x['messages']), firstSeen, lastSeen: time(x['lastSeen']) ?? firstSeen,
+    ...(typeof rule === 'string' ? { rule: rule as PiiRule } : {}),
+    ...(typeof sample === 'string' ? { sample } : {}),
   };
+}
+
+function parseUrlCredential(x: unknown): UrlCredentialStats | null {
+  if (!isObject(x)) return null;
+  const { name, kind, rule, sample } = x;
+  if (typeof name !== 'string' || typeof kind !== 'string' || typeof rule !== 'string' || typeof sample !== 'string') return null;
+  const firstSeen = time(x['firstSeen']) ?? 0;
+  return { name, kind: kind as PiiKind, rule: rule as PiiRule, sample, count: count(x['count']), firstSeen, lastSeen: time(x['lastSeen']) ?? firstSeen };
 }
 
 /** A stored snapshot as learner state. Older rows lack some fields; they are derived where they can be. */
@@ -702,6 +788,8 @@ function parseSnapshot(raw: unknown): LearnerState {
     pii: (Array.isArray(s['pii']) ? s['pii'] : []).map(parsePii).filter((p): p is PiiFieldStats => p !== null),
     piiTotals: counts<PiiKind>(s['piiTotals']),
     piiDropped: count(s['piiDropped']),
+    urlCredentials: (Array.isArray(s['urlCredentials']) ? s['urlCredentials'] : []).map(parseUrlCredential).filter((u): u is UrlCredentialStats => u !== null),
+    urlCredentialsDropped: count(s['urlCredentialsDropped']),
     auth: counts<AuthKind>(s['auth']),
     jwtAlgs: counts(s['jwtAlgs']),
     apiKeyNames: counts(s['apiKeyNames']),

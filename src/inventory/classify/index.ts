@@ -5,6 +5,7 @@ export { walkJson, type WalkLimits, type WalkResult, type WalkSink, type ScalarT
 export {
   DEFAULT_PII_OPTIONS,
   PiiCounter,
+  credentialFormat,
   fieldHint,
   findPii,
   isCardNumber,
@@ -17,9 +18,11 @@ export {
   luhnValid,
   redactSample,
   redactText,
+  redactedSample,
   type PiiOptions,
   type PiiSpan,
 } from './pii';
+export { findUrlCredentials } from './url-credentials';
 export { DEFAULT_AUTH_OPTIONS, classifyAuth, type AuthOptions, type AuthSource } from './auth';
 export {
   DEFAULT_LEARN_OPTIONS,
@@ -44,4 +47,5 @@ export {
   type ParamSnapshot,
   type ParamStats,
   type PiiFieldStats,
+  type UrlCredentialStats,
 } from './accumulator';

@@ -1,12 +1,14 @@
 // Parameter and schema learning for one message (issue 4 §2): query string, form and multipart
 // bodies, JSON bodies (tolerant bounded walk), header and cookie names; string formats; sensitive
-// data counted per field while each value is visited once; record counts of JSON responses.
+// data counted per field while each value is visited once; credentials in the query string; record
+// counts of JSON responses.
 import type { Counters } from '../../core/counters';
 import type { HttpTransaction } from '../../http/types';
 import { classifyAuth, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth';
 import { inferStringFormat, inferTextType } from './format';
 import { walkJson, type ScalarType, type WalkSink } from './json-walk';
 import { DEFAULT_PII_OPTIONS, PiiCounter, type PiiOptions } from './pii';
+import { findUrlCredentials } from './url-credentials';
 import type {
   BodyKind,
   Direction,
@@ -14,6 +16,7 @@ import type {
   ParamLocation,
   ParamObservation,
   TransactionClassification,
+  UrlCredential,
   ValueFormat,
   ValueType,
 } from './types';
@@ -178,6 +181,8 @@ function addTextParams(
   }
 }
 
+const NO_URL_CREDENTIALS: readonly UrlCredential[] = Object.freeze([]);
+
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 function mediaType(ct: string | null): string {
@@ -237,7 +242,7 @@ class JsonSink implements WalkSink {
   }
 
   stray(path: string, text: string): void {
-    this.pii.scan('body', path === '' ? '(body)' : path, text);
+    this.pii.scanText('body', path === '' ? '(body)' : path, text);
   }
 
   container(path: string, type: 'object' | 'array', length: number, complete: boolean, depth: number): void {
@@ -272,8 +277,13 @@ export function classifyMessage(
   let jsonIncomplete = false;
   let recordCount: number | null = null;
   let recordCountComplete = true;
+  let urlCredentials: readonly UrlCredential[] = NO_URL_CREDENTIALS;
 
-  if (query !== null && query.length > 0) addTextParams(parseUrlEncoded(query, opts.maxPairs), 'query', params, pii, opts.maxNameLength);
+  if (query !== null && query.length > 0) {
+    const pairs = parseUrlEncoded(query, opts.maxPairs);
+    addTextParams(pairs, 'query', params, pii, opts.maxNameLength);
+    if (direction === 'request') urlCredentials = findUrlCredentials(pairs, opts.auth.apiKeyQueryParams);
+  }
   if (extra?.headers) {
     const std = new Set(opts.standardHeaders);
     for (const h of extra.headers) if (!std.has(h)) params.add('header', h, 'string', null);
@@ -303,7 +313,7 @@ export function classifyMessage(
         recordCountComplete = sink.recordsComplete;
       }
     } else if (opts.scanTextBodies) {
-      pii.scan('body', '(body)', text);
+      pii.scanText('body', '(body)', text);
     }
   }
 
@@ -319,6 +329,7 @@ export function classifyMessage(
     bodyKind: kind,
     params: params.list(),
     pii: pii.results(),
+    urlCredentials,
     recordCount,
     recordCountComplete,
     limits: { depthSkipped, nodeLimit, fieldsDropped: params.dropped, scanLimit: pii.limitHit, jsonIncomplete },

@@ -1,10 +1,15 @@
 // Sensitive-data detection in values (issue 4 §2): emails, phones, payment cards (Luhn + IIN), US SSN,
 // CN resident id, IBAN (mod 97), JWTs, API keys/secrets, private IPs. Each detector is gated by cheap
 // per-value statistics and uses linear, bounded regexes; callers count kinds per field and never keep
-// the values. `redactText`/`redactSample` replace detected values by `<kind>` tags for kept samples.
+// the values. Each match names its rule and keeps only a redacted sample (`redactedSample`).
+// `redactText`/`redactSample` replace detected values by `<kind>` tags for kept samples.
+// Entropy alone is weak evidence: in free text (HTML, text bodies, text inside a value) a
+// high-entropy token counts only when it is assigned to a credential name (`api_key=…`,
+// `"secret": "…"`, `<input name="token" value="…">`) or follows an auth scheme (`Bearer …`); site-verification meta tags, subresource
+// integrity hashes, nonces and CSRF tokens are public by design and never count.
 import { isIPv4, isIPv6 } from 'node:net';
 import { decodeJwtHeader, mixedClasses } from './format';
-import type { ParamLocation, PiiCount, PiiKind } from './types';
+import type { ParamLocation, PiiCount, PiiKind, PiiRule } from './types';
 
 export interface PiiOptions {
   /** Flag high-entropy tokens (no known prefix) as secrets. Default true. */
@@ -37,6 +42,7 @@ export interface PiiSpan {
   readonly start: number;
   readonly end: number;
   readonly kind: PiiKind;
+  readonly rule: PiiRule;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -46,6 +52,10 @@ export const HINT_PHONE = 1;
 export const HINT_SSN = 2;
 export const HINT_CREDENTIAL = 4;
 export const HINT_SENSITIVE = 8;
+/** Field holds a token that is public by design (nonce, CSRF token, SRI hash, site verification). */
+export const HINT_PUBLIC_TOKEN = 16;
+/** Not a field value but free text (HTML or text body): entropy needs an assignment context. */
+export const HINT_FREE_TEXT = 32;
 
 const CREDENTIAL_EXACT = new Set([
   'password', 'passwd', 'pwd', 'pass', 'passphrase', 'secret', 'token', 'apikey', 'xapikey', 'apitoken',
@@ -61,6 +71,9 @@ const SENSITIVE_PARTS = [
 const SENSITIVE_EXACT = new Set(['ssn', 'pan', 'dob', 'sin', 'nino']);
 const PHONE_PARTS = ['phone', 'mobile', 'msisdn', 'fax', 'telephone'];
 const PHONE_EXACT = new Set(['tel', 'cell', 'cellular']);
+const PUBLIC_TOKEN_PARTS = ['nonce', 'csrf', 'xsrf', 'integrity', 'verification', 'verify', 'msvalidate', 'authenticity'];
+/** Form fields of web frameworks that carry the CSRF token (Laravel `_token`, Rails `authenticity_token`). */
+const CSRF_FIELD_NAMES = new Set(['_token', 'authenticity_token', '__requestverificationtoken', 'csrfmiddlewaretoken', '_csrf']);
 
 const hintCache = new Map<string, number>();
 
@@ -86,6 +99,7 @@ export function fieldHint(field: string): number {
     )
       h |= HINT_CREDENTIAL;
     if (SENSITIVE_EXACT.has(n) || SENSITIVE_PARTS.some((p) => n.includes(p))) h |= HINT_SENSITIVE;
+    if (PUBLIC_TOKEN_PARTS.some((p) => n.includes(p)) || CSRF_FIELD_NAMES.has(field.toLowerCase())) h |= HINT_PUBLIC_TOKEN;
   }
   if (hintCache.size >= 4096) hintCache.clear();
   hintCache.set(field, h);
@@ -239,16 +253,107 @@ const US_PHONE_RE = /(?<![\w-])(?:\((\d{3})\) ?|(\d{3})[-. ])(\d{3})[-. ](\d{4})
 const PHONE_WHOLE_RE = /^\+?[\d ().-]{7,24}$/;
 const IPV4_RE = /(?<![\w.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)/g;
 const IPV6_RE = /(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}(?:%[A-Za-z0-9.]{1,16})?(?![\w:])/g;
-const TOKEN_RE = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{32,}/g;
+// `=` only as base64 padding, so `api_key=TOKEN` is a name and a token, not one token
+const TOKEN_RE = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}/g;
 const B64_TEXT_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Subresource integrity (`sha384-…`): a public hash of a script, not a key. */
+const SRI_RE = /^sha(?:256|384|512)-/;
+
+/** The rule of a `SECRET_RE` match, from its prefix. */
+export function secretRuleOf(match: string): PiiRule {
+  const c = match.charCodeAt(0);
+  if (c === 45 /* - */) return 'private-key-pem';
+  if (match.startsWith('AIza')) return 'google-api-key';
+  if (c === 65 /* A */) return 'aws-access-key';
+  if (match.startsWith('gh') || match.startsWith('github_pat_')) return 'github-token';
+  if (match.startsWith('xox')) return 'slack-token';
+  if (match.startsWith('glpat-')) return 'gitlab-token';
+  return 'stripe-key';
+}
+
+/**
+ * The credential format of a whole value, if it has one: a JWT (with a decodable header) or a
+ * vendor key format. Used for values that are credentials by format wherever they appear (URLs).
+ */
+export function credentialFormat(value: string): { readonly kind: PiiKind; readonly rule: PiiRule } | null {
+  if (value.length < 20) return null;
+  if (value.includes('eyJ')) {
+    JWT_RE.lastIndex = 0;
+    for (let m = JWT_RE.exec(value); m; m = JWT_RE.exec(value)) if (decodeJwtHeader(m[0]) !== null) return { kind: 'jwt', rule: 'jwt' };
+  }
+  SECRET_RE.lastIndex = 0;
+  const m = SECRET_RE.exec(value);
+  return m ? { kind: 'secret', rule: secretRuleOf(m[0]) } : null;
+}
+
+/**
+ * What a person may see of a sensitive value: at most its first 4 characters and its length
+ * (`U2+x…, 44 chars`), 2 for values under 16 characters and none under 8, so the value cannot be
+ * recovered from it.
+ */
+export function redactedSample(value: string): string {
+  const len = value.length;
+  const shown = len >= 16 ? 4 : len >= 8 ? 2 : 0;
+  let head = '';
+  for (let i = 0; i < shown; i++) {
+    const c = value.charCodeAt(i);
+    // a control character or half a surrogate pair would garble the record
+    head += c < 32 || c === 127 || (c >= 0xd800 && c <= 0xdfff) ? '?' : value[i];
+  }
+  return `${head}…, ${len} chars`;
+}
 
 class SpanList {
   readonly spans: PiiSpan[] = [];
-  add(start: number, end: number, kind: PiiKind): boolean {
+  add(start: number, end: number, kind: PiiKind, rule: PiiRule): boolean {
     for (const s of this.spans) if (start < s.end && s.start < end) return false;
-    this.spans.push({ start, end, kind });
+    this.spans.push({ start, end, kind, rule });
     return true;
   }
+}
+
+const ASSIGN_NAME_RE = /[A-Za-z0-9_.-]/;
+/** In an HTML tag, the `name=` (or `id=`, `property=`) that a `value=` / `content=` attribute belongs to. */
+const TAG_NAME_RE = /\b(?:name|id|property)\s*=\s*["']?([^"'\s>]{1,64})/i;
+
+/**
+ * The name a token at `start` is assigned to in free text (`api_key=TOKEN`, `"secret": "TOKEN"`,
+ * `token => 'TOKEN'`, `<input name="api_key" value="TOKEN">`), or null when it is not assigned.
+ */
+export function assignedName(t: string, start: number): string | null {
+  let i = start;
+  const quote = (c: string | undefined): boolean => c === '"' || c === "'" || c === '`';
+  if (quote(t[i - 1])) i--;
+  const spaces = (): void => {
+    for (let k = 0; k < 8 && (t[i - 1] === ' ' || t[i - 1] === '\t'); k++) i--;
+  };
+  spaces();
+  if (t[i - 1] === '>' && t[i - 2] === '=') i -= 2;
+  else if (t[i - 1] === '=' || t[i - 1] === ':') i--;
+  else return null;
+  if (t[i - 1] === ':') i--; // `:=`
+  spaces();
+  if (quote(t[i - 1])) i--;
+  const end = i;
+  while (i > 0 && end - i < 64 && ASSIGN_NAME_RE.test(t[i - 1] ?? '')) i--;
+  if (i === end) return null;
+  const name = t.slice(i, end);
+  const lower = name.toLowerCase();
+  if (lower !== 'value' && lower !== 'content') return name;
+  const open = t.lastIndexOf('<', i);
+  if (open < 0 || i - open > 512) return null;
+  return TAG_NAME_RE.exec(t.slice(open, i))?.[1] ?? null;
+}
+
+const AUTH_SCHEME_BEFORE_RE = /\b(?:bearer|basic|token)[ \t]{1,4}$/i;
+
+/** A high-entropy token in free text is a secret only when assigned to a credential name or after an auth scheme. */
+function assignedToCredential(t: string, start: number): boolean {
+  if (AUTH_SCHEME_BEFORE_RE.test(t.slice(Math.max(0, start - 12), start))) return true;
+  const name = assignedName(t, start);
+  if (name === null) return false;
+  const h = fieldHint(name);
+  return (h & HINT_CREDENTIAL) !== 0 && (h & HINT_PUBLIC_TOKEN) === 0;
 }
 
 function scanEmails(t: string, out: SpanList): void {
@@ -267,7 +372,7 @@ function scanEmails(t: string, out: SpanList): void {
       EMAIL_DOMAIN_RE.lastIndex = at + 1;
       const m = EMAIL_DOMAIN_RE.exec(t);
       if (m && !FILE_TLDS.has((m[1] ?? '').toLowerCase())) {
-        out.add(s, at + 1 + m[0].length, 'email');
+        out.add(s, at + 1 + m[0].length, 'email', 'email');
         at = t.indexOf('@', at + 1 + m[0].length);
         continue;
       }
@@ -288,7 +393,7 @@ function scanCards(t: string, out: SpanList): void {
         continue;
       digits = groups.join('');
     }
-    if (isCardNumber(digits)) out.add(m.index, m.index + raw.length, 'card');
+    if (isCardNumber(digits)) out.add(m.index, m.index + raw.length, 'card', 'luhn-card');
   }
 }
 
@@ -309,7 +414,7 @@ function scanIbans(t: string, out: SpanList): void {
       }
       end++;
     }
-    if (n === len && isIban(compact) && !/[A-Za-z0-9]/.test(t[end] ?? '')) out.add(m.index, end, 'iban');
+    if (n === len && isIban(compact) && !/[A-Za-z0-9]/.test(t[end] ?? '')) out.add(m.index, end, 'iban', 'iban-mod97');
   }
 }
 
@@ -320,7 +425,7 @@ function scanPhones(t: string, hint: number, out: SpanList): void {
       const d = v.replace(/\D/g, '').length;
       if (d >= 7 && d <= 15) {
         const off = t.indexOf(v);
-        out.add(off, off + v.length, 'phone');
+        out.add(off, off + v.length, 'phone', 'phone-field');
         return;
       }
     }
@@ -331,7 +436,7 @@ function scanPhones(t: string, hint: number, out: SpanList): void {
       const raw = m[0];
       const d = raw.replace(/\D/g, '').length;
       if (d < 8 || d > 15 || /[ .-]{2}/.test(raw.replace(/ ?\( ?| ?\) ?/g, ''))) continue;
-      out.add(m.index, m.index + raw.length, 'phone');
+      out.add(m.index, m.index + raw.length, 'phone', 'e164-phone');
     }
   }
   US_PHONE_RE.lastIndex = 0;
@@ -341,7 +446,7 @@ function scanPhones(t: string, hint: number, out: SpanList): void {
     const nanp = area[0] !== '0' && area[0] !== '1' && exch[0] !== '0' && exch[0] !== '1';
     if (!nanp && !(hint & HINT_PHONE)) continue;
     // "555.123.4567"-style only with a consistent separator
-    out.add(m.index, m.index + m[0].length, 'phone');
+    out.add(m.index, m.index + m[0].length, 'phone', 'nanp-phone');
   }
 }
 
@@ -349,7 +454,7 @@ function scanIps(t: string, hasDot: boolean, hasColon: boolean, out: SpanList): 
   if (hasDot) {
     IPV4_RE.lastIndex = 0;
     for (let m = IPV4_RE.exec(t); m; m = IPV4_RE.exec(t)) {
-      if (isPrivateIpv4(m[0])) out.add(m.index, m.index + m[0].length, 'private-ip');
+      if (isPrivateIpv4(m[0])) out.add(m.index, m.index + m[0].length, 'private-ip', 'private-ipv4');
     }
   }
   if (hasColon) {
@@ -358,7 +463,7 @@ function scanIps(t: string, hasDot: boolean, hasColon: boolean, out: SpanList): 
       const c = m[0];
       const l = c.charCodeAt(0) | 0x20;
       if (c.startsWith('::1') || l === 102 /* f */) {
-        if (isPrivateIpv6(c)) out.add(m.index, m.index + c.length, 'private-ip');
+        if (isPrivateIpv6(c)) out.add(m.index, m.index + c.length, 'private-ip', 'private-ipv6');
       }
     }
   }
@@ -375,7 +480,7 @@ function looksLikeText(b64: string): boolean {
 /** High-entropy token that is not a hex digest, UUID, path, identifier or base64-encoded text. */
 export function isHighEntropySecret(tok: string, opts: PiiOptions = DEFAULT_PII_OPTIONS): boolean {
   if (tok.length < opts.entropyMinLength || tok.length > opts.entropyMaxLength) return false;
-  if (/^[0-9a-fA-F-]+$/.test(tok)) return false;
+  if (/^[0-9a-fA-F-]+$/.test(tok) || SRI_RE.test(tok)) return false;
   if (!mixedClasses(tok)) return false;
   const pieces = tok.split(/[-_/+=]+/).filter((p) => p.length > 0);
   if (pieces.length > 1) {
@@ -394,6 +499,8 @@ export function isHighEntropySecret(tok: string, opts: PiiOptions = DEFAULT_PII_
 /**
  * Sensitive values in one string. `hint` is `fieldHint(name)` of its field (0 when unknown); it lets
  * bare digit strings count as phones / SSNs and relaxes the NANP check for `phone`/`mobile` fields.
+ * With `HINT_FREE_TEXT` (an HTML or text body) a high-entropy token needs an assignment context even
+ * when it is the whole text; with `HINT_PUBLIC_TOKEN` (a nonce, CSRF or integrity field) entropy never counts.
  */
 export function findPii(t: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTIONS): PiiSpan[] {
   const n = t.length;
@@ -418,11 +525,11 @@ export function findPii(t: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTI
     if (t.includes('eyJ')) {
       JWT_RE.lastIndex = 0;
       for (let m = JWT_RE.exec(t); m; m = JWT_RE.exec(t)) {
-        if (decodeJwtHeader(m[0]) !== null) out.add(m.index, m.index + m[0].length, 'jwt');
+        if (decodeJwtHeader(m[0]) !== null) out.add(m.index, m.index + m[0].length, 'jwt', 'jwt');
       }
     }
     SECRET_RE.lastIndex = 0;
-    for (let m = SECRET_RE.exec(t); m; m = SECRET_RE.exec(t)) out.add(m.index, m.index + m[0].length, 'secret');
+    for (let m = SECRET_RE.exec(t); m; m = SECRET_RE.exec(t)) out.add(m.index, m.index + m[0].length, 'secret', secretRuleOf(m[0]));
   }
   if (hasAt) scanEmails(t, out);
   if (upper && digits >= 4 && n >= 15) scanIbans(t, out);
@@ -430,28 +537,32 @@ export function findPii(t: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTI
   if (digits >= 17) {
     CNID_RE.lastIndex = 0;
     for (let m = CNID_RE.exec(t); m; m = CNID_RE.exec(t)) {
-      if (isCnResidentId(m[0])) out.add(m.index, m.index + 18, 'national-id');
+      if (isCnResidentId(m[0])) out.add(m.index, m.index + 18, 'national-id', 'cn-resident-id');
     }
   }
   if (digits >= 9) {
     SSN_RE.lastIndex = 0;
     for (let m = SSN_RE.exec(t); m; m = SSN_RE.exec(t)) {
-      if (isValidSsn(m[1] ?? '', m[3] ?? '', m[4] ?? '')) out.add(m.index, m.index + m[0].length, 'ssn');
+      if (isValidSsn(m[1] ?? '', m[3] ?? '', m[4] ?? '')) out.add(m.index, m.index + m[0].length, 'ssn', 'us-ssn');
     }
     if (hint & HINT_SSN) {
       const v = t.trim();
       if (/^\d{9}$/.test(v) && isValidSsn(v.slice(0, 3), v.slice(3, 5), v.slice(5))) {
         const off = t.indexOf(v);
-        out.add(off, off + 9, 'ssn');
+        out.add(off, off + 9, 'ssn', 'ssn-field');
       }
     }
   }
   if (digits >= 7) scanPhones(t, hint, out);
   if (digits >= 2 && (hasDot || hasColon)) scanIps(t, hasDot && digits >= 4, hasColon, out);
-  if (opts.entropySecrets && n >= opts.entropyMinLength && upper && lower && digits > 0) {
+  if (opts.entropySecrets && n >= opts.entropyMinLength && upper && lower && digits > 0 && !(hint & HINT_PUBLIC_TOKEN)) {
     TOKEN_RE.lastIndex = 0;
     for (let m = TOKEN_RE.exec(t); m; m = TOKEN_RE.exec(t)) {
-      if (isHighEntropySecret(m[0], opts)) out.add(m.index, m.index + m[0].length, 'secret');
+      if (!isHighEntropySecret(m[0], opts)) continue;
+      // a field whose whole value is the token: the field is the context; inside text, an assignment must be
+      const whole = m.index === 0 && m[0].length === n && !(hint & HINT_FREE_TEXT);
+      if (whole) out.add(m.index, m.index + m[0].length, 'secret', 'high-entropy-token');
+      else if (assignedToCredential(t, m.index)) out.add(m.index, m.index + m[0].length, 'secret', 'secret-assignment');
     }
   }
   return out.spans;
@@ -462,7 +573,7 @@ export function findPii(t: string, hint = 0, opts: PiiOptions = DEFAULT_PII_OPTI
 
 /** Counts sensitive values by (location, field, kind) for one message, within a scan budget. */
 export class PiiCounter {
-  private readonly counts = new Map<string, { location: ParamLocation; field: string; kind: PiiKind; count: number }>();
+  private readonly counts = new Map<string, { location: ParamLocation; field: string; kind: PiiKind; count: number; rule: PiiRule; sample: string }>();
   /** Characters scanned so far. */
   scanned = 0;
   /** The scan budget was exhausted (later values not scanned). */
@@ -470,17 +581,26 @@ export class PiiCounter {
 
   constructor(private readonly opts: PiiOptions = DEFAULT_PII_OPTIONS) {}
 
-  add(location: ParamLocation, field: string, kind: PiiKind, by = 1): void {
+  /** One more value of `kind` in `field`: `text[start, end)`, only read (redacted) for the first one. */
+  add(location: ParamLocation, field: string, kind: PiiKind, rule: PiiRule, text: string, start = 0, end = text.length): void {
     const key = `${location}\u0000${field}\u0000${kind}`;
     const e = this.counts.get(key);
-    if (e) e.count += by;
-    else this.counts.set(key, { location, field, kind, count: by });
+    if (e) e.count++;
+    else this.counts.set(key, { location, field, kind, count: 1, rule, sample: redactedSample(start === 0 && end === text.length ? text : text.slice(start, end)) });
   }
 
   /** Scan one scalar value (string, or the text of a number) of `field`. */
   scan(location: ParamLocation, field: string, value: string): void {
+    this.scanWith(location, field, value, fieldHint(field));
+  }
+
+  /** Scan free text (an HTML or text body, stray text): entropy needs an assignment context there. */
+  scanText(location: ParamLocation, field: string, text: string): void {
+    this.scanWith(location, field, text, HINT_FREE_TEXT);
+  }
+
+  private scanWith(location: ParamLocation, field: string, value: string, hint: number): void {
     if (value.length === 0) return;
-    const hint = fieldHint(field);
     let found = 0;
     const remaining = this.opts.maxScanChars - this.scanned;
     if (remaining <= 0) {
@@ -491,13 +611,13 @@ export class PiiCounter {
       const t = value.length > cap ? value.slice(0, cap) : value;
       this.scanned += t.length;
       for (const s of findPii(t, hint, this.opts)) {
-        this.add(location, field, s.kind);
+        this.add(location, field, s.kind, s.rule, t, s.start, s.end);
         found++;
       }
     }
     if (this.opts.fieldNameKinds && hint & (HINT_CREDENTIAL | HINT_SENSITIVE) && !isMaskedValue(value)) {
-      if (hint & HINT_CREDENTIAL) this.add(location, field, 'credential-field');
-      else if (found === 0) this.add(location, field, 'sensitive-field');
+      if (hint & HINT_CREDENTIAL) this.add(location, field, 'credential-field', 'credential-name', value);
+      else if (found === 0) this.add(location, field, 'sensitive-field', 'sensitive-name', value);
     }
   }
 

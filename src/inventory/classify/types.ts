@@ -49,6 +49,38 @@ export const PII_KINDS: readonly PiiKind[] = [
   'sensitive-field',
 ];
 
+/**
+ * The detector rule that matched: a validated format (`luhn-card`, `iban-mod97`, `jwt`), a vendor key
+ * format (`aws-access-key`, `github-token` ...), a field name (`credential-name`, `sensitive-name`,
+ * `api-key-param`), or an entropy rule (`high-entropy-token`: a whole field value;
+ * `secret-assignment`: a token assigned to a credential name inside text).
+ */
+export type PiiRule =
+  | 'email'
+  | 'e164-phone'
+  | 'nanp-phone'
+  | 'phone-field'
+  | 'luhn-card'
+  | 'us-ssn'
+  | 'ssn-field'
+  | 'cn-resident-id'
+  | 'iban-mod97'
+  | 'jwt'
+  | 'aws-access-key'
+  | 'github-token'
+  | 'stripe-key'
+  | 'slack-token'
+  | 'google-api-key'
+  | 'gitlab-token'
+  | 'private-key-pem'
+  | 'high-entropy-token'
+  | 'secret-assignment'
+  | 'private-ipv4'
+  | 'private-ipv6'
+  | 'credential-name'
+  | 'sensitive-name'
+  | 'api-key-param';
+
 /** One parameter seen in one message. Several values of one path (array elements) fold into one. */
 export interface ParamObservation {
   readonly location: ParamLocation;
@@ -67,6 +99,24 @@ export interface PiiCount {
   readonly field: string;
   readonly kind: PiiKind;
   readonly count: number;
+  /** Rule that matched the first value of this field and kind. */
+  readonly rule: PiiRule;
+  /** That value redacted (`U2+x…, 44 chars`): never the value itself. */
+  readonly sample: string;
+}
+
+/**
+ * A credential sent in the query string (URLs are kept by proxies, server logs and browser history):
+ * a parameter with a credential name and a non-trivial value, or any value that is a JWT or a
+ * known key format. Once per parameter per message.
+ */
+export interface UrlCredential {
+  readonly name: string;
+  /** `jwt` / `secret` when the value has a credential format, else `credential-field` (named only). */
+  readonly kind: PiiKind;
+  readonly rule: PiiRule;
+  /** The value redacted. */
+  readonly sample: string;
 }
 
 export type BodyKind = 'none' | 'json' | 'form' | 'multipart' | 'text' | 'binary';
@@ -77,6 +127,8 @@ export interface MessageClassification {
   readonly bodyKind: BodyKind;
   readonly params: readonly ParamObservation[];
   readonly pii: readonly PiiCount[];
+  /** Requests: credentials in the query string (empty for responses). */
+  readonly urlCredentials: readonly UrlCredential[];
   /** JSON responses: top-level array length or the largest array under a known envelope. */
   readonly recordCount: number | null;
   /** False when the body ended inside the counted array (captured prefix): `recordCount` is a lower bound. */

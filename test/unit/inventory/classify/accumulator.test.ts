@@ -334,3 +334,50 @@ t.test('garbage in the stored column gives an empty learner, not a crash', async
     t.same([s.calls, s.params, s.statusCodes, s.clients], [0, [], {}, 0], JSON.stringify(bad));
   }
 });
+
+const URL_JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+
+t.test('credential-in-url: one event per parameter, kept across restarts, with a redacted sample', async (t) => {
+  const l = new EndpointLearner();
+  const urlEvents = (e: LearnEvent[]): LearnEvent[] => e.filter((x) => x.type === 'credential-in-url');
+  const first = urlEvents(l.observe(classifyTransaction(tx({ query: `q=a&access_token=${URL_JWT}` })), { ts: 1, status: 200 }));
+  t.same(first, [{ type: 'credential-in-url', direction: 'request', location: 'query', name: 'access_token', kind: 'jwt', rule: 'jwt', sample: `eyJh…, ${URL_JWT.length} chars` }]);
+  t.same(urlEvents(l.observe(classifyTransaction(tx({ query: `access_token=${URL_JWT}` })), { ts: 2, status: 200 })), [], 'the same parameter again: no event');
+  const second = urlEvents(l.observe(classifyTransaction(tx({ query: 'password=s3cretpass' })), { ts: 3, status: 200 }));
+  t.same(second.map((e) => `${e.name}:${e.kind}:${e.rule}`), ['password:credential-field:credential-name'], 'another parameter: its own event');
+  const s = l.snapshot();
+  t.same(s.urlCredentials.map((u) => [u.name, u.count, u.firstSeen, u.lastSeen]), [['access_token', 2, 1, 2], ['password', 1, 3, 3]]);
+  t.notOk(JSON.stringify(s).includes(URL_JWT.slice(0, 10)) || JSON.stringify(s).includes('s3cret'), 'no value in the stored snapshot');
+  // a restored learner (as loaded from SQLite) knows both parameters
+  const restored = EndpointLearner.fromSnapshot(JSON.parse(JSON.stringify(s)));
+  t.same(urlEvents(restored.observe(classifyTransaction(tx({ query: `access_token=${URL_JWT}&password=s3cretpass` })), { ts: 4, status: 200 })), [], 'no repeat after a restart');
+  t.same(restored.snapshot().urlCredentials.map((u) => u.count), [3, 2]);
+  t.same(mergeSnapshots(s, s).urlCredentials.map((u) => u.count), [4, 2], 'a template merge adds the counts');
+});
+
+t.test('credential-in-url: bounded per endpoint, overflow counted', async (t) => {
+  const counters = new Counters();
+  const l = new EndpointLearner({ maxUrlCredentials: 2 }, counters);
+  const names = ['token', 'api_key', 'secret', 'password'];
+  let events = 0;
+  for (const [i, n] of names.entries()) {
+    events += l.observe(classifyTransaction(tx({ query: `${n}=v4lu3-${i}-abcdef` })), { ts: i, status: 200 }).filter((e) => e.type === 'credential-in-url').length;
+  }
+  const s = l.snapshot();
+  t.equal(events, 2);
+  t.same(s.urlCredentials.map((u) => u.name), ['token', 'api_key']);
+  t.equal(s.urlCredentialsDropped, 2);
+  t.equal(counters.get('inventory.classify.url_credentials_overflow'), 2);
+});
+
+t.test('sensitive fields keep the rule and a redacted sample of their first value', async (t) => {
+  const l = new EndpointLearner();
+  const ev = l.observe(classifyTransaction(tx({ respBody: enc('{"card":"4111 1111 1111 1111","owner":"ann@example.com"}'), respContentType: 'application/json' })), { ts: 1, status: 200 });
+  t.same(
+    ev.filter((e) => e.type === 'new-pii').map((e) => `${e.name}:${e.kind}:${e.rule}:${e.sample}`),
+    ['card:card:luhn-card:4111…, 19 chars', 'owner:email:email:an…, 15 chars'],
+  );
+  const s = l.snapshot();
+  t.same(s.pii.map((p) => `${p.field}:${p.rule}:${p.sample}`), ['card:luhn-card:4111…, 19 chars', 'owner:email:an…, 15 chars']);
+  t.notOk(JSON.stringify(s).includes('ann@'), 'no value kept');
+});

@@ -102,7 +102,8 @@ t.test('JSON walking: paths, types, formats, record counts', async (t) => {
   t.equal(p['body:meta.next'], 'null');
   t.equal(m.recordCount, 3, 'largest array under a known envelope');
   t.equal(m.recordCountComplete, true);
-  t.same(m.pii, [{ location: 'body', field: 'data[].email', kind: 'email', count: 3 }]);
+  // the first value, a@example.com (13 characters), redacted: 2 shown below 16
+  t.same(m.pii, [{ location: 'body', field: 'data[].email', kind: 'email', count: 3, rule: 'email', sample: 'a@…, 13 chars' }]);
 
   const top = classifyMessage('response', enc('[{"a":1},{"a":2}]'), 'application/json', null);
   t.equal(top.recordCount, 2, 'top-level array length');

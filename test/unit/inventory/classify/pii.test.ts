@@ -8,8 +8,9 @@ import {
   PiiCounter,
   redactSample,
   redactText,
+  redactedSample,
 } from '../../../../src/inventory/classify';
-import { fieldHint } from '../../../../src/inventory/classify/pii';
+import { fieldHint, HINT_FREE_TEXT } from '../../../../src/inventory/classify/pii';
 import type { PiiKind } from '../../../../src/inventory/classify';
 
 function found(text: string, hint = 0): string[] {
@@ -168,4 +169,109 @@ t.test('performance: 64 KiB adversarial strings scan in linear time', async (t) 
   for (const s of inputs) findPii(s);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   t.ok(ms < 2000, `10 adversarial 64 KiB inputs in ${ms.toFixed(0)} ms`);
+});
+
+t.test('every match names its rule', async (t) => {
+  const rules = (text: string, hint = 0): string[] => findPii(text, hint).map((s) => `${s.kind}/${s.rule}`);
+  t.same(rules('card 4111 1111 1111 1111'), ['card/luhn-card']);
+  t.same(rules('mail ann@example.com'), ['email/email']);
+  t.same(rules('ssn 536-22-1234'), ['ssn/us-ssn']);
+  t.same(rules('536221234', fieldHint('ssn')), ['ssn/ssn-field']);
+  t.same(rules('GB82WEST12345698765432'), ['iban/iban-mod97']);
+  t.same(rules('11010519491231002X'), ['national-id/cn-resident-id']);
+  t.same(rules('+14155552671'), ['phone/e164-phone']);
+  t.same(rules('(212) 555-0100'), ['phone/nanp-phone']);
+  t.same(rules('1234567890', fieldHint('mobile')), ['phone/phone-field']);
+  t.same(rules('10.1.2.3 and fd00::1'), ['private-ip/private-ipv4', 'private-ip/private-ipv6']);
+  t.same(rules('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln'), ['jwt/jwt']);
+  const keys: Array<[string, string]> = [
+    ['AKIAIOSFODNN7EXAMPLE', 'aws-access-key'],
+    ['ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789', 'github-token'],
+    ['sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'stripe-key'],
+    ['xoxb-123456789012-abcdefghijKL', 'slack-token'],
+    ['AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW', 'google-api-key'],
+    ['glpat-abcdefghij0123456789', 'gitlab-token'],
+    ['-----BEGIN RSA PRIVATE KEY-----', 'private-key-pem'],
+  ];
+  for (const [k, rule] of keys) t.same(rules(`k=${k};`), [`secret/${rule}`], k);
+  t.same(rules('9fQ2xLr8ZkT4pWm7Yb3Nc6Vd1Hs5Gj0Aq2Ew8Ru4Io6Py'), ['secret/high-entropy-token'], 'a whole value');
+});
+
+// Tokens shaped like keys (mixed case, digits, 40+ characters of many distinct symbols) that pages
+// publish on purpose, and one that is a leak.
+const VERIFY = 'U2+xq9ZkT4pWm7Yb3Nc6Vd1Hs5Gj0Aq2Ew8Ru4Io6Py=';
+const GOOGLE = 'bK94NVHmf5qE0FyUFDJof5HalP0Dmwcglxpoowqsvcw';
+const BING = '7Fq2ZxR9mLk3VbT8nWc4YhJ6sDg1PeA5';
+const CSRF = 'Hq3vZ8xN2rT7kLp9WmYb4Cs6Jd1Fg5QeAuVo0iRn';
+const NONCE = 'r4Nd0mN0nc3Vq8ZkT2pWm7Yb3Xc6Vd1Hs';
+const SRI = 'sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC';
+const LEAKED = 'Zq8vN3xR7tLp2WmK9sYb4HcJ6dFg1QeA5uVo0iTn';
+
+const PAGE = `<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
+<meta name="verify-v1" content="${VERIFY}" />
+<meta name="google-site-verification" content="${GOOGLE}" />
+<meta name="msvalidate.01" content="${BING}" />
+<meta name="csrf-token" content="${CSRF}">
+<script src="https://cdn.example/lib.js" integrity="${SRI}" crossorigin="anonymous"></script>
+<script nonce="${NONCE}">window.ready = true;</script>
+</head><body><form><input type="hidden" name="authenticity_token" value="${CSRF}"></form>
+<p>Release signature:</p><pre>-----BEGIN PGP SIGNATURE-----
+iEYEABECAAYFAlLGxZcACgkQWITbIIqGgrf5mACfW9r8Z3pQ7tYk2LnVb4XcJ6dF
+=Qe5A
+-----END PGP SIGNATURE-----</pre></body></html>`;
+
+t.test('HTML and text: entropy alone is no evidence, public-by-design tokens never count', async (t) => {
+  t.same(kinds(PAGE, HINT_FREE_TEXT), [], 'site verification, CSRF, SRI, nonce and a PGP signature are not secrets');
+  const c = new PiiCounter();
+  c.scanText('body', '(body)', PAGE);
+  t.same(c.results(), [], 'nothing counted for the page');
+  // the same tokens are high-entropy: as a field's whole value (`"token": "…"`) they do count
+  for (const tok of [VERIFY, GOOGLE, CSRF, LEAKED]) t.same(findPii(tok).map((s) => s.rule), ['high-entropy-token'], `${tok} is token-shaped`);
+  t.same(kinds(SRI), [], 'an integrity hash is not a key even as a whole value');
+  t.same(kinds(NONCE, fieldHint('nonce')), [], 'a nonce field');
+  t.same(kinds(CSRF, fieldHint('csrfToken')), [], 'a CSRF token field');
+  t.same(kinds(GOOGLE, fieldHint('googleSiteVerification')), [], 'a site-verification field');
+  t.same(kinds(JSON.stringify({ html: `<meta name="verify-v1" content="${VERIFY}">` }).slice(9, -2)), [], 'HTML inside a JSON string is text too');
+});
+
+t.test('HTML and text: a token assigned to a credential name, or a known key format, is a secret', async (t) => {
+  const leaks = [
+    `<script>var apiKey = "${LEAKED}";</script>`,
+    `config: api_key=${LEAKED}&x=1`,
+    `{"client_secret": "${LEAKED}"}`,
+    `password: ${LEAKED}`,
+    `<input type="hidden" name="api_key" value="${LEAKED}">`,
+    `const settings = { accessToken: '${LEAKED}' }`,
+    `curl -H "Authorization: Bearer ${LEAKED}" https://api.example.com/v1/me`,
+  ];
+  for (const text of leaks) {
+    const spans = findPii(`<p>docs</p>\n${text}\n`, HINT_FREE_TEXT);
+    t.same(spans.map((s) => `${s.kind}/${s.rule}`), ['secret/secret-assignment'], text);
+  }
+  t.same(findPii(`<input name="csrf_token" value="${LEAKED}">`, HINT_FREE_TEXT), [], 'a CSRF field is public by design');
+  t.same(findPii(`<meta content="${LEAKED}">`, HINT_FREE_TEXT), [], 'a value without a name');
+  t.same(findPii(`<p>commit ${LEAKED} merged</p>`, HINT_FREE_TEXT), [], 'a bare token in prose');
+  const known = findPii(`<pre>aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn</pre>`, HINT_FREE_TEXT);
+  t.same(known.map((s) => s.rule), ['aws-access-key', 'private-key-pem'], 'known formats need no context');
+});
+
+t.test('redacted samples: at most the first 4 characters and the length', async (t) => {
+  t.equal(redactedSample(VERIFY), 'U2+x…, 44 chars');
+  t.equal(redactedSample('hunter2!x'), 'hu…, 9 chars', 'fewer for a short value');
+  t.equal(redactedSample('hunter2'), '…, 7 chars', 'none for a very short one');
+  t.equal(redactedSample('ab\ncdefghijklmnopq'), 'ab?c…, 18 chars', 'control characters do not reach the record');
+  const c = new PiiCounter();
+  c.scan('body', 'users[].email', 'ann.smith@example.com');
+  c.scan('body', 'users[].email', 'bob@example.com');
+  c.scan('body', 'password', 'correct horse battery');
+  c.scanText('body', '(body)', `api_key=${LEAKED}`);
+  const r = c.results().map((p) => `${p.field}:${p.kind}:${p.rule}:${p.sample}:${p.count}`).sort();
+  t.same(r, [
+    '(body):secret:secret-assignment:Zq8v…, 40 chars:1',
+    'password:credential-field:credential-name:corr…, 21 chars:1',
+    'users[].email:email:email:ann.…, 21 chars:2',
+  ]);
+  const all = JSON.stringify(c.results());
+  for (const v of [LEAKED, 'correct horse', 'ann.smith']) t.notOk(all.includes(v), `${v} is not kept`);
 });
