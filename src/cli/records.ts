@@ -1,4 +1,5 @@
 // JSON records printed by `replay --format jsonl`: one object per line with a `type` field.
+import { redactUri } from '../http/redact-uri';
 import type { Alert } from '../alerting/types';
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
@@ -90,7 +91,7 @@ export function statsRecord(sensor: Sensor, files: string[], elapsedSec: number)
 export function transactionText(tx: HttpTransaction): string {
   const when = new Date(tx.ts * 1000).toISOString();
   const status = tx.status === null ? '-' : String(tx.status);
-  const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${tx.uri ?? ''}`;
+  const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${redactUri(tx.uri) ?? ''}`;
   const flags = tx.completeness === 'full' ? '' : ` [${tx.completeness}]`;
   return `${when} ${tx.client} -> ${tx.server} ${request} ${status}${flags}\n`;
 }

@@ -1,5 +1,7 @@
-// The jsonl form of a transaction (`tapwatch replay --format jsonl`). No bodies, no credentials.
+// The jsonl form of a transaction (`tapwatch replay --format jsonl`). No bodies, no credentials
+// (query-string credentials are redacted from the URI).
 
+import { redactUri } from './redact-uri';
 import type { HttpTransaction } from './types';
 
 export function httpRecord(tx: HttpTransaction): Record<string, unknown> {
@@ -15,7 +17,7 @@ export function httpRecord(tx: HttpTransaction): Record<string, unknown> {
   if (tx.tunnels.length > 0) r.tunnels = tx.tunnels;
   r.method = tx.method;
   r.host = tx.host;
-  r.uri = tx.uri;
+  r.uri = redactUri(tx.uri);
   r.version = tx.version;
   r.status = tx.status;
   r.statusMessage = tx.statusMessage;
