@@ -16,7 +16,9 @@ export const INVENTORY_DETECTORS = {
   shadow: 'inventory.shadow-endpoint',
   zombie: 'inventory.zombie-endpoint',
   sensitive: 'inventory.sensitive-data',
+  credentialInUrl: 'inventory.credential-in-url',
   drift: 'inventory.spec-drift',
+  otherVersion: 'inventory.other-api-version',
 } as const;
 
 export interface InventoryEventContext {
@@ -24,6 +26,8 @@ export interface InventoryEventContext {
   readonly specStatus?: string;
   /** Zombie: removed from the newest spec version, or still there but deprecated. */
   readonly zombie?: { readonly reason: 'deprecated' | 'removed'; readonly lastVersion?: string; readonly removedIn?: string };
+  /** Shadow: the path is a spec operation under another API version (`/api/v2` where the spec serves `/api/v3`). */
+  readonly otherVersion?: { readonly seen: string; readonly specBase: string; readonly operation: string; readonly apiVersion: string };
   /** Drift (and a deprecated zombie's) differences from the spec operation. */
   readonly drift?: readonly DriftItem[];
   /** Client IP and server `ip:port` of the transaction that produced the event. */
@@ -55,6 +59,13 @@ const KIND_SCORES: Readonly<Record<string, number>> = {
 const UNKNOWN_KIND_SCORE = 0.4;
 /** An exposure on an endpoint no spec documents (or one it removed) is worse. */
 const UNDOCUMENTED_EXPOSURE_BONUS = 0.15;
+/**
+ * A credential in a URL: certain, but exploited only by whoever reads the logs, proxies or history
+ * that keep URLs (CWE-598), so medium on its own. The policy raises it to high when the value is a
+ * credential by format (`jwt`, `secret`: a vendor key) and those kinds are in `alerting.sensitiveKinds`
+ * (the default); a value named a credential (`password=`, `api_key=`) stays medium.
+ */
+const CREDENTIAL_IN_URL_SCORE = 0.6;
 
 /** Drift items scored by kind: auth missing where the spec requires it is the worst. */
 const DRIFT_SCORES: Readonly<Record<string, number>> = { auth: 0.8, param: 0.5, 'param-type': 0.4, status: 0.3 };
@@ -85,9 +96,16 @@ export function findingsFromInventoryEvent(event: InventoryEvent, ctx: Inventory
         ...(event.status !== undefined ? { specStatus: event.status } : {}),
         ...(event.specDetail?.drift ? { drift: event.specDetail.drift } : {}),
         ...(event.specDetail?.zombie ? { zombie: event.specDetail.zombie } : {}),
+        ...(event.specDetail?.otherVersion ? { otherVersion: event.specDetail.otherVersion } : {}),
       });
     case 'new-sensitive-data':
       return [sensitiveDataFinding(event, endpoint, full)];
+    case 'credential-in-url':
+      return [credentialInUrlFinding(event, endpoint, full)];
+    case 'spec-binding':
+    case 'spec-unbound':
+      // which spec describes which host: logged and shown by `tapwatch specs`, not an alert
+      return [];
   }
 }
 
@@ -102,6 +120,26 @@ export function findingsForSpecStatus(endpoint: EndpointRef, ts: number, ctx: In
   const kindsFactor: ExplanationFactor[] = ctx.sensitiveKinds?.length ? [{ name: 'sensitiveKinds', value: ctx.sensitiveKinds.join(',') }] : [];
   switch (ctx.specStatus) {
     case 'shadow':
+      if (ctx.otherVersion) {
+        const v = ctx.otherVersion;
+        return [
+          {
+            ...base,
+            detector: INVENTORY_DETECTORS.otherVersion,
+            // an old version still answering usually lacks the fixes and checks of the current one
+            score: ZOMBIE_REMOVED_SCORE,
+            explanation: {
+              summary: `${where} is ${v.operation} of API version ${v.seen}, still answering; the spec describes ${v.specBase} (version ${v.apiVersion}).`,
+              factors: [
+                { name: 'specStatus', value: 'shadow', baseline: 'documented' },
+                { name: 'apiVersion', value: v.seen, baseline: v.specBase },
+                ...kindsFactor,
+              ],
+            },
+            evidence: [evidenceOf(endpoint, ts, ctx, `first call of ${v.seen}${v.operation.slice(v.operation.indexOf(' ') + 1)}`)],
+          },
+        ];
+      }
       return [
         {
           ...base,
@@ -170,7 +208,7 @@ function sensitiveDataFinding(event: InventoryEvent, endpoint: EndpointRef, ctx:
   const kind = event.kind ?? 'unknown';
   const undocumented = ctx.specStatus === 'shadow' || ctx.specStatus === 'zombie';
   const score = Math.min(1, (KIND_SCORES[kind] ?? UNKNOWN_KIND_SCORE) + (undocumented ? UNDOCUMENTED_EXPOSURE_BONUS : 0));
-  const field = `${event.location ?? 'response'} field ${event.field ?? '?'}`;
+  const where = whereFound(event);
   const kinds = new Set([kind, ...(ctx.sensitiveKinds ?? [])]);
   return {
     detector: INVENTORY_DETECTORS.sensitive,
@@ -179,16 +217,84 @@ function sensitiveDataFinding(event: InventoryEvent, endpoint: EndpointRef, ctx:
     endpoint,
     sensitiveKinds: [...kinds],
     explanation: {
-      summary: `${endpoint.method} ${endpoint.host}${endpoint.template} returns ${kind} data in its ${field}${undocumented ? ` and is ${ctx.specStatus} (not in the current spec)` : ''}.`,
+      summary: `${endpoint.method} ${endpoint.host}${endpoint.template} returns ${kind} data in its ${where}${undocumented ? ` and is ${ctx.specStatus} (not in the current spec)` : ''}${matchedBy(event)}.`,
       factors: [
         { name: 'kind', value: kind },
-        { name: 'location', value: event.location ?? 'response' },
-        { name: 'field', value: event.field ?? '?' },
+        ...matchFactors(event),
         ...(ctx.specStatus ? [{ name: 'specStatus', value: ctx.specStatus }] : []),
       ],
     },
-    evidence: [evidenceOf(endpoint, event.ts, ctx, `${kind} in ${field}`)],
+    evidence: [evidenceOf(endpoint, event.ts, ctx, `${kind} in ${where}${sampleNote(event)}`)],
   };
+}
+
+function credentialInUrlFinding(event: InventoryEvent, endpoint: EndpointRef, ctx: InventoryEventContext): Finding {
+  const kind = event.kind ?? 'credential-field';
+  const param = event.field ?? '?';
+  const what = kind === 'jwt' ? 'a JWT' : kind === 'secret' ? 'a key' : 'a credential';
+  const kinds = new Set([kind, ...(ctx.sensitiveKinds ?? [])]);
+  return {
+    detector: INVENTORY_DETECTORS.credentialInUrl,
+    ts: event.ts,
+    score: CREDENTIAL_IN_URL_SCORE,
+    endpoint,
+    sensitiveKinds: [...kinds],
+    explanation: {
+      summary:
+        `${endpoint.method} ${endpoint.host}${endpoint.template} takes ${what} in its URL (query parameter ${param}` +
+        `${event.rule !== undefined ? `, rule ${event.rule}` : ''}${event.sample !== undefined ? `, sample ${event.sample}` : ''}): ` +
+        'proxies, access logs and browser history keep URLs, so move it to a header and rotate it.',
+      factors: [
+        { name: 'kind', value: kind },
+        ...matchFactors(event),
+        { name: 'why', value: 'URLs are kept by proxies, load balancers, server access logs, browser history and Referer headers' },
+        { name: 'remedy', value: 'send the credential in a header (Authorization or an API-key header) and rotate the values already sent' },
+        ...(ctx.specStatus ? [{ name: 'specStatus', value: ctx.specStatus }] : []),
+      ],
+    },
+    evidence: [evidenceOf(endpoint, event.ts, ctx, `${kind} in query parameter ${param}${sampleNote(event)}`)],
+  };
+}
+
+/** `response body field user.ssn`, `response text/html body`, `request query parameter token`. */
+function whereFound(event: InventoryEvent): string {
+  const direction = event.direction ?? 'response';
+  const field = event.field ?? '?';
+  switch (event.location ?? 'body') {
+    case 'body':
+      // a whole HTML or text body, not a field of it
+      if (field === '(body)' && event.bodyKind !== 'json') return `${direction} ${event.contentType ?? event.bodyKind ?? 'text'} body`;
+      return `${direction} ${event.bodyKind === 'form' ? 'form' : 'body'} field ${field}`;
+    case 'query':
+      return `${direction} query parameter ${field}`;
+    default:
+      return `${direction} ${event.location ?? ''} ${field}`;
+  }
+}
+
+/** `; matched by rule luhn-card (sample 4111…, 19 chars)`, or nothing for events of older builds. */
+function matchedBy(event: InventoryEvent): string {
+  if (event.rule === undefined) return '';
+  return `; matched by rule ${event.rule}${event.sample !== undefined ? ` (sample ${event.sample})` : ''}`;
+}
+
+function sampleNote(event: InventoryEvent): string {
+  return event.rule === undefined ? '' : ` (${event.rule}${event.sample !== undefined ? `: ${event.sample}` : ''})`;
+}
+
+function matchFactors(event: InventoryEvent): ExplanationFactor[] {
+  const f: ExplanationFactor[] = [];
+  const add = (name: string, value: string | undefined): void => {
+    if (value !== undefined) f.push({ name, value });
+  };
+  add('direction', event.direction);
+  f.push({ name: 'location', value: event.location ?? 'body' });
+  f.push({ name: 'field', value: event.field ?? '?' });
+  add('rule', event.rule);
+  add('sample', event.sample);
+  add('bodyKind', event.bodyKind);
+  add('contentType', event.contentType);
+  return f;
 }
 
 function evidenceOf(endpoint: EndpointRef, ts: number, ctx: InventoryEventContext, note: string): EvidenceItem {

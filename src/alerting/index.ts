@@ -18,4 +18,4 @@ export { findingsFromInventoryEvent, findingsForSpecStatus, INVENTORY_DETECTORS,
 export { severityFor, severityFromScore } from './severity';
 export { recommend, baselineRateOf } from './playbook';
 export { AlertIdGenerator } from './ids';
-export { parseAddress, parseRange, rangeContains } from './address-match';
+export { parseAddress, parseRange, rangeContains } from '../core/address-match';

@@ -10,6 +10,7 @@ import { integerAtLeast, spanSeconds } from './option-values';
 import { openStateDatabase } from './stored-map';
 import { alertRecord } from './records';
 import type { Db } from '../store/database';
+import { table } from './table';
 
 export interface AlertsOptions extends CommonOptions {
   db?: string;
@@ -65,11 +66,6 @@ function iso(sec: number): string {
 
 function endpointText(a: StoredAlert): string {
   return a.endpoint ? `${a.endpoint.method} ${a.endpoint.host}${a.endpoint.template}` : '-';
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 export function alertsCommand(opts: AlertsOptions): number {

@@ -12,6 +12,13 @@ import { buildConfig, loadConfigFile } from '../config/load';
 import type { TapwatchConfig } from '../config/schema';
 import { Counters } from '../core/counters';
 import { loadSpecs } from '../daemon/inventory-stage';
+import { specPath } from '../inventory/config';
+import { EndpointStore } from '../inventory/endpoint-store';
+import type { ImportedSpec } from '../inventory/openapi';
+import { classifyStoredMap } from '../inventory/stored-bindings';
+import { BatchWriter } from '../store/batch-writer';
+import { openDatabase } from '../store/database';
+import { ALL_MIGRATIONS } from '../store/schema';
 import { createDestinations } from '../outputs/destinations';
 import { defaultDatabasePath } from '../store/paths';
 
@@ -196,15 +203,35 @@ function checkStateDir(config: Readonly<TapwatchConfig>): CheckResult {
 }
 
 function checkSpecs(config: Readonly<TapwatchConfig>): CheckResult {
-  const specs = config.inventory.specs;
-  if (specs.length === 0) return check('specs', 'info', 'no OpenAPI specs configured: endpoints are inventoried but not classified as documented or shadow');
-  const missing = specs.filter((s) => !existsSync(s));
-  const load = loadSpecs(specs.filter((s) => existsSync(s)));
+  const entries = config.inventory.specs;
+  if (entries.length === 0) return check('specs', 'info', 'no OpenAPI specs configured: endpoints are inventoried but not classified as documented or shadow');
+  const paths = entries.map(specPath);
+  const missing = paths.filter((p) => !existsSync(p));
+  const load = loadSpecs(entries.filter((e) => existsSync(specPath(e))));
   const problems = [...missing.map((s) => `${s}: does not exist`), ...load.errors];
   if (problems.length > 0) {
-    return check('specs', 'fail', `${problems.length} of the inventory.specs cannot be used: ${problems.join('; ')}`, 'fix or remove the files named (run skips them, so their endpoints would show up as shadow APIs)');
+    return check('specs', 'fail', `${problems.length} of the inventory.specs cannot be used: ${problems.join('; ')}`, 'fix or remove the files named (run skips them, and their hosts would have no spec)');
   }
-  return check('specs', 'ok', `${load.specs.length} OpenAPI document(s) loaded from ${specs.join(', ')}`);
+  const stored = storedSpecBindings(config, load.specs);
+  const unbound = stored?.filter((s) => s.hosts.length === 0) ?? [];
+  const summary = (stored ?? []).map((s) => `${s.api}: ${s.hosts.length > 0 ? s.hosts.join(', ') : 'no host'}`).join('; ');
+  const detail = `${load.specs.length} OpenAPI document(s) loaded from ${paths.join(', ')}${stored ? `; bound in the stored map: ${summary}` : '; no traffic stored yet, hosts are bound as traffic arrives'}`;
+  if (unbound.length > 0) return check('specs', 'warn', detail, `run 'tapwatch specs' to see the likeliest host of ${unbound.map((s) => s.api).join(', ')}, and name it under that spec's hosts`);
+  return check('specs', 'ok', detail);
+}
+
+/** Each API's bound hosts in the stored endpoint map, or null when there is no database yet. */
+function storedSpecBindings(config: Readonly<TapwatchConfig>, specs: ImportedSpec[]): { api: string; hosts: string[] }[] | null {
+  const file = defaultDatabasePath(config.store.path);
+  if (!existsSync(file)) return null;
+  const db = openDatabase(file, ALL_MIGRATIONS);
+  try {
+    const store = new EndpointStore(db, new BatchWriter(db, file, 100, new Counters()));
+    const { classifier } = classifyStoredMap(store.list({}), specs, config.inventory.specBinding);
+    return classifier.apis.map((a) => ({ api: a.id, hosts: classifier.allBindings().filter((b) => b.api === a.id).map((b) => `${b.host} (${b.reason})`) }));
+  } finally {
+    db.close();
+  }
 }
 
 /** A TCP connection (connect only; nothing is sent). */

@@ -2,11 +2,12 @@
 // table or JSON. `--status orphan` lists spec operations that no traffic reached within the window.
 import { loadSpecs } from '../daemon/inventory-stage';
 import type { EndpointSnapshot } from '../inventory/classify';
-import { toObserved } from '../inventory/observed';
-import { diffInventory } from '../inventory/openapi';
+import { classifyStoredMap } from '../inventory/stored-bindings';
+import type { TapwatchConfig } from '../config/schema';
 import type { EndpointRow } from '../inventory/endpoint-store';
 import { resolveConfig, type CommonOptions } from './options';
 import { openStoredMap } from './stored-map';
+import { table } from './table';
 
 export interface EndpointsOptions extends CommonOptions {
   db?: string;
@@ -15,12 +16,8 @@ export interface EndpointsOptions extends CommonOptions {
   format: string;
 }
 
-const STATUSES = ['documented', 'shadow', 'zombie', 'drift', 'orphan', 'unknown'];
+const STATUSES = ['documented', 'shadow', 'zombie', 'drift', 'orphan', 'no-spec', 'unknown'];
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
-}
 
 const MAX_WHY_ITEMS = 3;
 
@@ -39,6 +36,7 @@ function whyOf(row: EndpointRow): string {
   if (!d) return '-';
   const parts: string[] = [];
   if (d.zombie) parts.push(d.zombie.reason === 'removed' ? `removed${d.zombie.removedIn ? ` in ${d.zombie.removedIn}` : ''}` : 'deprecated');
+  if (d.otherVersion) parts.push(`other API version: ${d.otherVersion.seen} (spec serves ${d.otherVersion.specBase}, ${d.otherVersion.operation})`);
   for (const item of d.drift.slice(0, MAX_WHY_ITEMS)) parts.push(`${item.what} (${item.detail})`);
   if (d.drift.length > MAX_WHY_ITEMS) parts.push(`+${d.drift.length - MAX_WHY_ITEMS} more`);
   return parts.join('; ') || '-';
@@ -58,7 +56,7 @@ export function endpointsCommand(opts: EndpointsOptions): number {
   if (!map) return 1;
   try {
     const rows = map.store.list({ ...(opts.host !== undefined ? { host: opts.host } : {}) });
-    if (opts.status === 'orphan') return printOrphans(rows, config.inventory.specs, config.inventory.orphanWindowSec, opts.format);
+    if (opts.status === 'orphan') return printOrphans(rows, config, opts.format);
     const selected = opts.status === undefined ? rows : rows.filter((r) => r.specStatus === opts.status);
     if (opts.format === 'json') {
       process.stdout.write(JSON.stringify(selected, null, 2) + '\n');
@@ -76,18 +74,23 @@ export function endpointsCommand(opts: EndpointsOptions): number {
   }
 }
 
-function printOrphans(rows: EndpointRow[], specPaths: readonly string[], windowSec: number, format: string): number {
-  const { specs, errors } = loadSpecs(specPaths);
+function printOrphans(rows: EndpointRow[], config: Readonly<TapwatchConfig>, format: string): number {
+  const { specs, errors } = loadSpecs(config.inventory.specs);
   for (const e of errors) process.stderr.write(`tapwatch: spec skipped: ${e}\n`);
   if (specs.length === 0) {
     process.stderr.write('tapwatch: orphans need OpenAPI specs (inventory.specs in the config)\n');
     return 2;
   }
-  // Packet time: "now" is the newest traffic the map has seen.
+  // Packet time: "now" is the newest traffic the map has seen. Each endpoint counts against the
+  // specs bound to its host, as the inventory classified it.
   const now = Math.max(0, ...rows.map((r) => r.lastSeen));
-  const diff = diffInventory(rows.map(toObserved), specs, { now, window: windowSec });
-  const orphans = diff.operations.filter((o) => o.orphan).map((o) => ({ method: o.operation.method.toUpperCase(), path: o.operation.path, spec: o.spec.title }));
+  const { classifier, diffs } = classifyStoredMap(rows, specs, config.inventory.specBinding);
+  const bound = new Set(classifier.allBindings().map((b) => b.api));
+  const operations = classifier.operations(diffs.filter((d) => d !== null), now, config.inventory.orphanWindowSec);
+  const orphans = operations
+    .filter((o) => o.orphan)
+    .map((o) => ({ method: o.operation.method.toUpperCase(), path: o.operation.path, spec: o.spec.title, ...(bound.has(o.spec.apiId) ? {} : { note: 'spec bound to no host (tapwatch specs)' }) }));
   if (format === 'json') process.stdout.write(JSON.stringify(orphans, null, 2) + '\n');
-  else process.stdout.write(table([['METHOD', 'PATH', 'SPEC'], ...orphans.map((o) => [o.method, o.path, o.spec])]));
+  else process.stdout.write(table([['METHOD', 'PATH', 'SPEC', 'NOTE'], ...orphans.map((o) => [o.method, o.path, o.spec, o.note ?? ''])]));
   return 0;
 }

@@ -4,13 +4,16 @@ import { alertsCommand, feedbackCommand } from './alerts';
 import { registerConfigCommands } from './config-commands';
 import { registerDoctor } from './doctor';
 import { registerInstallService } from './install-service';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
+import { StoreError } from '../store/database';
+import { CliFailure, UsageError } from './usage-error';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
 import { endpointsCommand } from './endpoints';
 import { openapiExportCommand } from './openapi';
 import { endpointsEditCommand } from './endpoints-edit';
+import { specsCommand } from './specs';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -18,9 +21,12 @@ function settle(promise: Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      const message = err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err));
+      // errors a user can act on are one plain line; anything else is a bug, so its stack helps
+      const usage = err instanceof ConfigError || err instanceof UsageError;
+      const plain = usage || err instanceof CliFailure || err instanceof StoreError;
+      const message = plain ? (err as Error).message : ((err as Error).stack ?? String(err));
       process.stderr.write(`tapwatch: ${message}\n`);
-      process.exitCode = err instanceof ConfigError ? 2 : 1;
+      process.exitCode = usage ? 2 : 1;
     },
   );
 }
@@ -29,6 +35,9 @@ const program = new Command();
 program.name('tapwatch').description('Passive API-security sensor for mirrored traffic').version('0.1.0');
 // Options after a subcommand belong to it (`endpoints merge --db F` is merge's --db).
 program.enablePositionalOptions();
+// Commander's own usage errors (unknown option, missing argument) exit 2 like ours; set before the
+// subcommands so they inherit it.
+program.exitOverride();
 
 program
   .command('replay')
@@ -74,19 +83,28 @@ const endpoints = program
 for (const [action, what] of [
   ['approve', 'make TEMPLATE a fixed endpoint (host/method optional: any)'],
   ['merge', 'fold the endpoints TEMPLATE covers into it (TEMPLATE must have a {parameter})'],
-  ['split', 'undo a merge (TEMPLATE) or pin a concrete --path as its own endpoint'],
 ] as const) {
   endpoints
     .command(action)
     .description(what)
-    .argument(action === 'split' ? '[template]' : '<template>', 'endpoint template, e.g. /users/{id}')
+    .argument('<template>', 'endpoint template, e.g. /users/{id}')
     .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
     .option('-c, --config <file>', 'YAML config file')
-    .option('--host <host>', 'host of the endpoint')
-    .option('--method <method>', 'HTTP method of the endpoint')
-    .option('--path <path>', 'split: a concrete path to keep as its own endpoint')
-    .action((template: string | undefined, opts) => settle(Promise.resolve().then(() => endpointsEditCommand(action, template, opts))));
+    .option('--host <host>', 'host of the endpoint (default: any)')
+    .option('--method <method>', 'HTTP method of the endpoint (default: any)')
+    .action((template: string, opts) => settle(Promise.resolve().then(() => endpointsEditCommand(action, template, opts))));
 }
+endpoints
+  .command('split')
+  .description('undo a merge (TEMPLATE) or pin a concrete --path as its own endpoint from the next replay or run')
+  .usage('--host <host> --method <method> (<template> | --path <path>) [options]')
+  .argument('[template]', 'merged template to undo, e.g. /users/{name}; or give --path instead')
+  .requiredOption('--host <host>', 'host of the endpoint (required)')
+  .requiredOption('--method <method>', 'HTTP method of the endpoint (required)')
+  .option('--path <path>', 'a concrete path to keep as its own endpoint, instead of a TEMPLATE')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file')
+  .action((template: string | undefined, opts) => settle(Promise.resolve().then(() => endpointsEditCommand('split', template, opts))));
 
 program
   .command('openapi')
@@ -106,7 +124,8 @@ program
   .description('alerts stored by replay --db or run, newest first')
   .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
   .option('-c, --config <file>', 'YAML config file')
-  .option('--since <when>', 'alerts active since an ISO time or a span back from now (24h, 7d)')
+  .option('--since <when>', 'alerts active since an ISO time or a span back from now on --clock (24h, 7d)')
+  .option('--clock <clock>', "packet: traffic time, a span counts back from the newest traffic stored (works for replays of old captures); wall: when alerts were stored", 'packet')
   .option('--severity <level>', 'at least this severity: info, low, medium, high, critical')
   .option('--type <detector>', 'only this detector')
   .option('--limit <n>', 'at most this many', '1000')
@@ -125,11 +144,24 @@ program
   .option('-c, --config <file>', 'YAML config file')
   .action((alertId: string, opts) => settle(Promise.resolve().then(() => feedbackCommand(alertId, opts))));
 
+program
+  .command('specs')
+  .description('the configured OpenAPI specs, the hosts each is bound to and why, and the likeliest host of an unbound one')
+  .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+  .option('-c, --config <file>', 'YAML config file')
+  .option('--format <format>', 'table or json', 'table')
+  .action((opts) => settle(Promise.resolve().then(() => specsCommand(opts))));
+
 registerConfigCommands(program);
 registerDoctor(program);
 registerInstallService(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  // commander printed its message already (and --help / --version exit 0)
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    return;
+  }
   process.stderr.write(`tapwatch: ${(err as Error).message}\n`);
   process.exitCode = 2;
 });

@@ -2,13 +2,13 @@
 // the product is for, not only counters. The jsonl format has its own records and is unchanged.
 import type { AlertStore } from '../alerting';
 import type { EndpointRow } from '../inventory/endpoint-store';
+import { tableLines } from './table';
 
 /** Endpoints listed in the text summary; the rest are counted (the full map is `tapwatch endpoints`). */
 export const MAX_SUMMARY_ENDPOINTS = 40;
 
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  return tableLines(rows, '  ');
 }
 
 /** The most-called endpoints (host, method, template, calls, spec status), then the rest as a count. */

@@ -6,6 +6,7 @@ import { alertingSchema } from '../alerting/config';
 import { daemonSchema } from '../daemon/config';
 import { apiSchema } from '../daemon/http-api';
 import { mirrorHealthSchema } from '../daemon/mirror-health';
+import { specBindingSchema, specEntrySchema } from '../inventory/config';
 import { syslogDestinationSchema } from '../outputs/syslog/config';
 import { outboxSchema, webhooksSchema } from '../outputs/webhook/config';
 
@@ -121,7 +122,15 @@ export const inventorySchema = z
       .describe('Analysed calls in a row that bring nothing new (parameter, type, sensitive field, status, auth) before the interval doubles.'),
     maxSampleEvery: z.number().int().min(1).default(1000).describe('Longest sampling interval of a stable endpoint; anything new brings it back to sampleEvery.'),
     maxCachedPaths: z.number().int().min(1).default(65536).describe('Concrete paths remembered for the sampling shortcut; the cache is emptied (and counted) when full.'),
-    specs: z.array(z.string()).default([]).describe('OpenAPI / Swagger files or folders: endpoints are classified documented, shadow, zombie or drift.'),
+    specs: z
+      .array(specEntrySchema)
+      .default([])
+      .describe(
+        'OpenAPI / Swagger files or folders (or `{path, hosts}` to name the hosts each describes): endpoints on a host a spec is bound to are classified documented, shadow, zombie or drift; elsewhere "no-spec". Specs with the same `info.title` are versions of one API, oldest first in this list: an endpoint only an older version documents is a zombie (removed).',
+      ),
+    specBinding: specBindingSchema
+      .default(specBindingSchema.parse({}))
+      .describe("How a spec without `hosts` is bound to the hosts serving it: its server URL's host after one documented call, any other host after several (the mirror sees internal names behind load balancers)."),
     orphanWindowSec: z.number().min(1).default(30 * 24 * 3600).describe('A spec operation without traffic for this long (packet time) is an orphan.'),
     templating: templatingSchema.default(templatingSchema.parse({})).describe('How concrete paths are generalised into templates (`/users/{id}`).'),
   })

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger';
 import { statsRecord, alertRecord } from '../cli/records';
 import { CaptureSupervisor } from './capture-supervisor';
 import { Sensor } from './sensor';
+import { logInventoryEvent } from './inventory-stage';
 import { openStages, type Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
 import { startHttpApi, type HttpApi } from './http-api';
@@ -41,7 +42,9 @@ export class Daemon {
   readonly sensor: Sensor;
   stages: Stages | null = null;
   supervisor: CaptureSupervisor | null = null;
-  private readonly started = process.hrtime.bigint();
+  private readonly startedAt = process.hrtime.bigint();
+  /** True once start() succeeded: a failed start has no capture to report stats of. */
+  private started = false;
   private statsTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private stopRequested: string | null = null;
@@ -81,8 +84,13 @@ export class Daemon {
 
   private async open(): Promise<void> {
     const config = this.config;
+    // The interface first: a wrong name or filter must not leave a new state database behind.
+    // Packets wait in the kernel buffer until run() starts delivering them.
+    const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, () => this.config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
+    this.supervisor = supervisor;
+    supervisor.start();
     this.stages = openStages(config, this.sensor.counters, this.opts.dbPath, config.inventory.enabled, this.log, {
-      onInventoryEvent: (e) => this.log.info({ event: e }, `inventory: ${e.event}`),
+      onInventoryEvent: (e) => logInventoryEvent(this.log, e),
       onAlert: (alert, result) => this.log.warn({ alert: alertRecord(alert), outcome: result.outcome }, `alert: ${alert.type} ${alert.severity}`),
     });
     const inventory = this.stages.inventory;
@@ -95,9 +103,6 @@ export class Daemon {
       { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
       'state and alerting ready',
     );
-    const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, () => this.config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
-    this.supervisor = supervisor;
-    supervisor.start();
     if (config.mirrorHealth.enabled) {
       this.mirror = new MirrorHealth(config.mirrorHealth, this.sensor);
       this.mirror.start((warnings) => {
@@ -127,6 +132,7 @@ export class Daemon {
     this.startTimers();
     this.notifier.ready(`capturing on ${config.capture.interface}`);
     this.notifier.startWatchdog();
+    this.started = true;
   }
 
   /** Runs until stop() is called; then shuts down. Returns the exit code. */
@@ -222,7 +228,7 @@ export class Daemon {
 
   /** Capture stats for logs and metrics. */
   statsRecord(): Record<string, unknown> {
-    const elapsed = Number(process.hrtime.bigint() - this.started) / 1e9;
+    const elapsed = Number(process.hrtime.bigint() - this.startedAt) / 1e9;
     return { ...statsRecord(this.sensor, [this.config.capture.interface], elapsed), type: undefined, pcap: this.supervisor?.stats() ?? null };
   }
 
@@ -264,7 +270,7 @@ export class Daemon {
     this.sensor.finish();
     const closed = await this.stages?.close(this.sensor.summary.packets > 0 ? this.sensor.summary.lastTs : 0, this.config.outputs.outbox.drainTimeoutMs);
     if (closed && !closed.drained) this.log.warn('alerts not delivered before the drain timeout stay queued in the database for the next start');
-    this.log.info(this.statsRecord(), 'capture stopped');
+    if (this.started) this.log.info(this.statsRecord(), 'capture stopped');
     return 0;
   }
 }

@@ -7,8 +7,10 @@ import { EndpointStore } from '../inventory/endpoint-store';
 import { Inventory } from '../inventory/inventory';
 import { loadSpecFile, loadSpecFolder, type ImportedSpec } from '../inventory/openapi';
 import type { InventoryEvent } from '../inventory/types';
+import { specPath, type SpecEntry } from '../inventory/config';
 import { BatchWriter } from '../store/batch-writer';
 import type { Db } from '../store/database';
+import type { Logger } from '../core/logger';
 
 export interface SpecLoad {
   specs: ImportedSpec[];
@@ -16,17 +18,21 @@ export interface SpecLoad {
   errors: string[];
 }
 
-export function loadSpecs(paths: readonly string[]): SpecLoad {
+/** Loads the configured specs in order; an entry's `hosts` go with every spec of its file or folder. */
+export function loadSpecs(entries: readonly SpecEntry[]): SpecLoad {
   const specs: ImportedSpec[] = [];
   const errors: string[] = [];
-  for (const p of paths) {
+  for (const entry of entries) {
+    const p = specPath(entry);
+    const hosts = typeof entry === 'string' ? undefined : entry.hosts;
+    const bind = (s: ImportedSpec): ImportedSpec => (hosts ? { ...s, hosts } : s);
     try {
       if (statSync(p).isDirectory()) {
         const folder = loadSpecFolder(p);
-        specs.push(...folder.specs);
+        specs.push(...folder.specs.map(bind));
         errors.push(...folder.errors.map((e) => e.message));
       } else {
-        specs.push(loadSpecFile(p));
+        specs.push(bind(loadSpecFile(p)));
       }
     } catch (err) {
       errors.push((err as Error).message);
@@ -61,3 +67,17 @@ export function openInventoryStage(
     },
   };
 }
+
+/** One log line per inventory event; a spec binding change says which spec, which host and why. */
+export function logInventoryEvent(log: Logger, e: InventoryEvent): void {
+  const b = e.binding;
+  if (e.event === 'spec-binding' && b) {
+    log.info({ event: e }, `OpenAPI spec "${b.api}" ${b.state === 'bound' ? 'bound to' : 'no longer bound to'} ${e.host} (${b.reason}: ${b.operations} operation(s) called, ${b.undocumented} undocumented)`);
+  } else if (e.event === 'spec-unbound' && b) {
+    const likely = e.host ? `; likeliest host ${e.host} (${b.operations} operation(s) called): add it to this spec's hosts if it serves this API` : '; no traffic calls any of its operations';
+    log.warn({ event: e }, `OpenAPI spec "${b.api}" is bound to no host${likely}`);
+  } else {
+    log.info({ event: e }, `inventory: ${e.event}`);
+  }
+}
+

@@ -1,7 +1,7 @@
 // Reads and writes endpoint rows. Writes go through the BatchWriter (one transaction per flush
 // tick); an upsert merges a delta into the stored row so several replays grow the same map.
 import { mergeSnapshots } from './classify/accumulator';
-import type { DriftItem } from './openapi/types';
+import type { DriftItem, OtherVersion } from './openapi/types';
 import type { Db } from '../store/database';
 import type { Statement } from 'better-sqlite3';
 import type { BatchWriter, FlushResult } from '../store/batch-writer';
@@ -23,6 +23,8 @@ export interface EndpointRow {
 export interface SpecDetail {
   drift: DriftItem[];
   zombie?: { reason: 'deprecated' | 'removed'; lastVersion?: string; removedIn?: string };
+  /** Shadow: a spec operation under another API version than the spec's base path names. */
+  otherVersion?: OtherVersion;
 }
 
 interface RawRow {
@@ -83,9 +85,11 @@ export class EndpointStore {
   /**
    * Folds the row of `from` into `to` now (human corrections, outside the flush cycle): calls add up,
    * the time span widens, the learned stats merge as on a template merge in the inventory (the
-   * sampling state starts afresh). Returns false when `from` has no row.
+   * sampling state starts afresh). Returns false when `from` has no row or already is `to`.
    */
   moveNow(from: { host: string; method: string; template: string }, to: { host: string; template: string }): boolean {
+    // Approving a template the map already holds remaps it onto itself: folding it would add its calls twice.
+    if (from.host === to.host && from.template === to.template) return false;
     const get = this.db.prepare('SELECT * FROM endpoints WHERE host = ? AND method = ? AND template = ?');
     const src = get.get(from.host, from.method, from.template) as RawRow | undefined;
     if (!src) return false;
@@ -111,6 +115,11 @@ export class EndpointStore {
         );
     })();
     return true;
+  }
+
+  /** The newest packet time of any stored endpoint, null when the map is empty: the map's "now". */
+  static newestLastSeen(db: Db): number | null {
+    return (db.prepare('SELECT MAX(last_seen) AS t FROM endpoints').get() as { t: number | null }).t;
   }
 
   saveTemplaterState(state: unknown, now: number): void {

@@ -7,12 +7,15 @@
 import type { InventoryConfig, StoreConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { HttpTransaction } from '../http/types';
-import { classifyTransaction, DEFAULT_LEARN_OPTIONS, EndpointLearner, type TransactionClassification } from './classify';
+import { classifyTransaction, EndpointLearner, type LearnOptions, type TransactionClassification } from './classify';
 import type { EndpointRow, EndpointStore, SpecDetail } from './endpoint-store';
 import { PathTemplater, type Remap, type TemplaterState } from './templating';
 import type { InventoryEvent } from './types';
 import type { FlushResult } from '../store/batch-writer';
-import { diffInventory, specTemplateEntries, type ImportedSpec } from './openapi';
+import { specTemplateEntries, type ImportedSpec, type ObservedEndpoint } from './openapi';
+import { learnOptionsForSpecs } from './spec-auth';
+import type { ApiEvidence, Binding } from './spec-binding';
+import { SpecClassifier, type BindingChange } from './spec-classifier';
 import { jsonPathTableResets } from './classify/json-walk';
 import { toObserved } from './observed';
 
@@ -38,6 +41,10 @@ interface Tracked {
   last: { client: string; server: string; status: number | null };
   /** Stored with the row (`stats.sampling`) so a restart samples as an uninterrupted run would. */
   sampling: Sampling;
+  /** What the endpoint says about each spec's API (binding evidence), as of its last classification. */
+  evidence: ApiEvidence[];
+  /** Calls whose path had junk at a parameter (`/pet/NaN`, `/user/undefined`): stored as `stats.junkValues`. */
+  junkValues: number;
 }
 
 /**
@@ -70,6 +77,18 @@ export class Inventory {
   private nextTemplaterSaveTs = 0;
   /** jsonPathTableResets() as last counted. */
   private pathTableResets = jsonPathTableResets();
+  /** Endpoints per host: a host's bindings are decided on the evidence of all of them. */
+  private readonly byHost = new Map<string, Set<Tracked>>();
+  private classifier: SpecClassifier | null = null;
+  /** The classifier can bind a host by its name alone (checked once per transaction of a new host). */
+  private bindsByName = false;
+  /** Classification options: the default credential names plus those the specs declare. */
+  private learnOpts: LearnOptions;
+  /** Transactions since the specs were (re)loaded, for the unbound-spec warning. */
+  private txSinceSpecs = 0;
+  private readonly warnedUnbound = new Set<string>();
+  /** Bindings changed: the spec templates for the bound hosts are replaced after the flush's writes. */
+  private specTemplatesStale = false;
 
   constructor(
     private readonly config: Readonly<InventoryConfig>,
@@ -95,14 +114,14 @@ export class Inventory {
         reportedDrift: new Set((row.specDetail?.drift ?? []).map((d) => d.what)),
         last: { client: '', server: '', status: null },
         sampling: this.storedSampling(row.stats),
+        evidence: [],
+        junkValues: storedCount(row.stats, 'junkValues'),
       });
     }
-    // The configured specs' paths are known templates and win over derived ones; a spec removed
-    // from the config takes its templates with it.
-    const remaps = this.templater.replaceSpecTemplates(specTemplateEntries(specs));
-    this.templaterDirty = true;
-    for (const remap of remaps) this.applyRemap(remap);
-    if (remaps.length > 0) this.counters.inc('inventory.templating.spec_remaps', remaps.length);
+    for (const t of this.endpoints.values()) this.indexHost(t);
+    this.learnOpts = learnOptionsForSpecs(specs);
+    // restored bindings are the state before this start, not news: nothing is emitted for them
+    this.loadSpecs(specs, false);
   }
 
   get size(): number {
@@ -115,15 +134,38 @@ export class Inventory {
    * are reported as spec-status events.
    */
   setSpecs(specs: readonly ImportedSpec[]): void {
-    this.specs = specs;
-    const remaps = this.templater.replaceSpecTemplates(specTemplateEntries(specs));
-    for (const remap of remaps) this.applyRemap(remap);
-    this.clearPathCache();
-    this.templaterDirty = true;
+    this.learnOpts = learnOptionsForSpecs(specs);
+    this.loadSpecs(specs, true);
     for (const t of this.endpoints.values()) {
       if (specs.length === 0) t.specStatus = 'unknown';
       this.dirty.add(t);
     }
+  }
+
+  /**
+   * New specs: bindings are decided again from every endpoint's evidence (the configured specs'
+   * paths then become fixed templates on the hosts they are bound to, winning over derived ones; a
+   * spec removed from the config takes its templates with it).
+   */
+  private loadSpecs(specs: readonly ImportedSpec[], report: boolean): void {
+    this.specs = specs;
+    this.classifier = specs.length > 0 ? new SpecClassifier(specs, this.config.specBinding) : null;
+    this.bindsByName = this.classifier?.bindsByName ?? false;
+    this.txSinceSpecs = 0;
+    this.warnedUnbound.clear();
+    if (this.classifier) {
+      for (const t of this.endpoints.values()) t.evidence = this.classifier.evidence(toObserved(rowOf(t)));
+      for (const host of this.byHost.keys()) {
+        const change = this.rebindHost(host);
+        if (change && report) this.reportBinding(change, this.lastTs);
+      }
+    }
+    this.replaceSpecTemplates();
+  }
+
+  /** The current bindings of every spec's API to hosts (for logs, `tapwatch specs`). */
+  specBindings(): Binding[] {
+    return this.classifier?.allBindings() ?? [];
   }
 
   observe(tx: HttpTransaction): void {
@@ -135,18 +177,24 @@ export class Inventory {
     const path = tx.path ?? '/';
     // Full analysis for an endpoint's first calls, then sampled calls (see Sampling): the cost per
     // endpoint is bounded while new parameters and exposures still surface on sampled calls.
+    this.txSinceSpecs++;
+    this.lastTs = tx.ts;
     const known = this.pathCache.get(host)?.get(path)?.get(tx.method) ?? this.peekEndpoint(host, tx.method, path);
     if (known && !this.shouldAnalyse(known)) {
       this.countLight(known, tx);
       return;
     }
-    const c = classifyTransaction(tx, DEFAULT_LEARN_OPTIONS, this.counters);
+    // a host a spec names (configured pattern, or its server URL) is bound before its first path is
+    // templated, so the spec's templates apply from its first call
+    if (this.bindsByName && !this.byHost.has(host)) this.bindAtFirstSight(host, tx);
+    const c = classifyTransaction(tx, this.learnOpts, this.counters);
     const result = this.templater.observe({
       host,
       method: tx.method,
       path,
       requestKeys: keysOf(c, 'request'),
       responseKeys: keysOf(c, 'response'),
+      status: tx.status,
     });
     this.templaterDirty = true;
     if (result.remapped.length > 0) {
@@ -160,8 +208,9 @@ export class Inventory {
         this.counters.inc('inventory.endpoints.overflow');
         return;
       }
-      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), span: { first: tx.ts, last: tx.ts }, unlearnedCalls: 0, specStatus: 'unknown', specDetail: null, reportedDrift: new Set(), last: { client: '', server: '', status: null }, sampling: this.freshSampling() };
+      t = { host: result.hostTemplate, method: tx.method, template: result.template, learner: new EndpointLearner(undefined, this.counters), span: { first: tx.ts, last: tx.ts }, unlearnedCalls: 0, specStatus: 'unknown', specDetail: null, reportedDrift: new Set(), last: { client: '', server: '', status: null }, sampling: this.freshSampling(), evidence: [], junkValues: 0 };
       this.endpoints.set(key, t);
+      this.indexHost(t);
       this.counters.inc('inventory.endpoints.new');
       this.emit({ type: 'inventory', event: 'new-endpoint', ts: tx.ts, host: t.host, method: t.method, template: t.template, ...evidenceOf(tx) });
     }
@@ -175,10 +224,25 @@ export class Inventory {
       respBodyLen: tx.respBodyLen,
     });
     this.adaptSampling(t, t.learner.noveltyCount > noveltiesBefore);
+    if (result.junk) {
+      // `/pet/NaN`: a client bug folded into the parameter, counted where it happened
+      t.junkValues += result.junk.length;
+      this.counters.inc('inventory.templating.junk_values', result.junk.length);
+    }
     for (const e of events) {
+      const match = { ...(e.kind ? { kind: e.kind } : {}), ...(e.rule ? { rule: e.rule } : {}), ...(e.sample ? { sample: e.sample } : {}) };
+      // A credential in a URL is kept by every proxy and log on the way, whoever sent it.
+      if (e.type === 'credential-in-url') {
+        this.emit({ type: 'inventory', event: 'credential-in-url', ts: tx.ts, host: t.host, method: t.method, template: t.template, direction: 'request', location: e.location, field: e.name, ...match, ...evidenceOf(tx) });
+        continue;
+      }
       // Sensitive data sent by clients (logins) is expected; what an endpoint exposes is the finding.
       if (e.type !== 'new-pii' || e.direction !== 'response') continue;
-      this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, location: e.location, field: e.name, ...(e.kind ? { kind: e.kind } : {}), ...evidenceOf(tx) });
+      const body =
+        e.location === 'body' && c.response
+          ? { bodyKind: c.response.bodyKind, ...(tx.respContentType ? { contentType: (tx.respContentType.split(';', 1)[0] ?? '').trim().toLowerCase() } : {}) }
+          : {};
+      this.emit({ type: 'inventory', event: 'new-sensitive-data', ts: tx.ts, host: t.host, method: t.method, template: t.template, direction: 'response', location: e.location, field: e.name, ...match, ...body, ...evidenceOf(tx) });
     }
     this.dirty.add(t);
     noteCall(t, tx);
@@ -268,7 +332,7 @@ export class Inventory {
   flush(now: number): FlushResult | null {
     this.nextFlushTs = now + this.storeConfig.flushIntervalSec;
     // at most maxRowsPerFlush, the longest-dirty first: the writes block the event loop (and capture)
-    const changed: Tracked[] = [];
+    let changed: Tracked[] = [];
     for (const t of this.dirty) {
       if (changed.length >= this.storeConfig.maxRowsPerFlush) break;
       changed.push(t);
@@ -279,10 +343,22 @@ export class Inventory {
     if (resets > this.pathTableResets) this.counters.inc('inventory.classify.json.path_table_reset', resets - this.pathTableResets);
     this.pathTableResets = resets;
     // one snapshot per endpoint serves both the spec diff and the write
-    const rows = changed.map(rowOf);
-    if (this.specs.length > 0 && changed.length > 0) this.classifyAgainstSpecs(changed, rows, now);
+    let rows = changed.map(rowOf);
+    if (this.classifier && changed.length > 0) {
+      let observed = rows.map(toObserved);
+      this.rebindHostsOf(this.classifier, changed, observed, now);
+      if (this.specTemplatesStale) {
+        // a new binding brings the spec's templates: endpoints they cover are renamed or merged
+        // before anything is reported or written under a derived name (rare: snapshots again)
+        this.replaceSpecTemplates();
+        changed = changed.filter((t) => this.endpoints.get(keyOf(t.host, t.method, t.template)) === t);
+        rows = changed.map(rowOf);
+        observed = rows.map(toObserved);
+      }
+      this.classifyAgainstSpecs(this.classifier, changed, rows, observed, now);
+    }
+    for (const row of rows) this.store?.save(row);
     if (!this.store) return null;
-    for (const row of rows) this.store.save(row);
     if (this.templaterDirty && (now >= this.nextTemplaterSaveTs || this.dirty.size === 0 && this.finalFlush)) {
       this.store.saveTemplaterState(this.templater.state(), now);
       this.templaterDirty = false;
@@ -312,37 +388,155 @@ export class Inventory {
   /** Told when a flush fails (disk full ...); the writes stay queued and are retried next tick. */
   onStoreError: ((err: Error) => void) | null = null;
 
-  /** Updates each endpoint's status and reasons (and its row, about to be written) from the specs. */
-  private classifyAgainstSpecs(changed: Tracked[], rows: EndpointRow[], now: number): void {
-    const diff = diffInventory(
-      rows.map(toObserved),
-      this.specs,
-      { now, window: this.config.orphanWindowSec },
-    );
-    diff.endpoints.forEach((d, i) => {
-      const t = changed[i];
-      if (!t) return;
-      const previous = t.specStatus;
-      const detail: SpecDetail | null = d.drift.length > 0 || d.zombie ? { drift: d.drift, ...(d.zombie ? { zombie: d.zombie } : {}) } : null;
-      const newDrift = d.drift.filter((x) => !t.reportedDrift.has(x.what));
-      t.specStatus = d.status;
-      t.specDetail = detail;
+  /**
+   * Updates each endpoint's status and reasons (and its row, about to be written) against the specs
+   * bound to its host, after the bindings of the hosts involved took the new evidence in.
+   */
+  private classifyAgainstSpecs(classifier: SpecClassifier, changed: Tracked[], rows: EndpointRow[], observed: ObservedEndpoint[], now: number): void {
+    changed.forEach((t, i) => {
+      const o = observed[i];
       const row = rows[i];
-      if (row) {
-        row.specStatus = d.status;
-        row.specDetail = detail;
-      }
-      for (const x of newDrift) t.reportedDrift.add(x.what);
-      if (previous === d.status && !(d.status === 'drift' && newDrift.length > 0)) return;
-      this.emit({
-        type: 'inventory', event: 'spec-status', ts: now, host: t.host, method: t.method, template: t.template,
-        status: d.status, previousStatus: previous, ...(detail ? { specDetail: detail } : {}),
-        ...(t.learner.sensitiveKinds.length > 0 ? { sensitiveKinds: t.learner.sensitiveKinds } : {}),
-        ...(t.last.client ? { client: t.last.client.slice(0, t.last.client.lastIndexOf(':')), server: t.last.server } : {}),
-        ...(t.last.status !== null ? { httpStatus: t.last.status } : {}),
-      });
+      if (o && row) this.applyClassification(t, row, classifier.classify(o), now);
+    });
+    this.warnUnboundSpecs(classifier, now);
+  }
+
+  /** New evidence from the changed endpoints, then the bindings of their hosts. */
+  private rebindHostsOf(classifier: SpecClassifier, changed: Tracked[], observed: ObservedEndpoint[], now: number): void {
+    const hosts = new Set<string>();
+    changed.forEach((t, i) => {
+      const o = observed[i];
+      if (o) t.evidence = classifier.evidence(o);
+      hosts.add(t.host);
+    });
+    for (const host of hosts) {
+      const change = this.rebindHost(host);
+      if (change) this.reportBinding(change, now);
+    }
+  }
+
+  private applyClassification(t: Tracked, row: EndpointRow, d: ReturnType<SpecClassifier['classify']>, now: number): void {
+    const previous = t.specStatus;
+    const status = d ? d.status : 'no-spec';
+    const detail: SpecDetail | null =
+      d && (d.drift.length > 0 || d.zombie || d.otherVersion)
+        ? { drift: d.drift, ...(d.zombie ? { zombie: d.zombie } : {}), ...(d.otherVersion ? { otherVersion: d.otherVersion } : {}) }
+        : null;
+    const newDrift = (d?.drift ?? []).filter((x) => !t.reportedDrift.has(x.what));
+    t.specStatus = status;
+    t.specDetail = detail;
+    row.specStatus = status;
+    row.specDetail = detail;
+    for (const x of newDrift) t.reportedDrift.add(x.what);
+    if (previous === status && !(status === 'drift' && newDrift.length > 0)) return;
+    // an endpoint on a host no spec claims was never classified: that is not news
+    if (status === 'no-spec' && (previous === 'unknown' || previous === 'no-spec')) return;
+    this.emit({
+      type: 'inventory', event: 'spec-status', ts: now, host: t.host, method: t.method, template: t.template,
+      status, previousStatus: previous, ...(detail ? { specDetail: detail } : {}),
+      ...(t.learner.sensitiveKinds.length > 0 ? { sensitiveKinds: t.learner.sensitiveKinds } : {}),
+      ...(t.last.client ? { client: t.last.client.slice(0, t.last.client.lastIndexOf(':')), server: t.last.server } : {}),
+      ...(t.last.status !== null ? { httpStatus: t.last.status } : {}),
     });
   }
+
+  private bindAtFirstSight(host: string, tx: HttpTransaction): void {
+    const change = this.classifier?.rebind(host, [], tx.server);
+    if (!change) return;
+    this.reportBinding(change, tx.ts);
+    this.replaceSpecTemplates();
+  }
+
+  /** A host's bindings from all its endpoints' evidence; on a change every endpoint there is classified again. */
+  private rebindHost(host: string): BindingChange | null {
+    const tracked = this.byHost.get(host);
+    if (!this.classifier || !tracked) return null;
+    let server: string | undefined;
+    for (const t of tracked) if (t.last.server) server = t.last.server;
+    const change = this.classifier.rebind(host, [...tracked].map((t) => t.evidence), server);
+    if (!change) return null;
+    for (const t of tracked) this.dirty.add(t);
+    this.specTemplatesStale = true;
+    return change;
+  }
+
+  private reportBinding(change: BindingChange, ts: number): void {
+    for (const [b, state] of [...change.added.map((x) => [x, 'bound'] as const), ...change.removed.map((x) => [x, 'unbound'] as const)]) {
+      this.counters.inc(`inventory.spec_binding.${state}`);
+      this.emit({
+        type: 'inventory', event: 'spec-binding', ts, host: change.host, method: '*', template: '*',
+        binding: { api: b.api, state, reason: b.reason, operations: b.operations, undocumented: b.undocumented, ...(b.pattern ? { pattern: b.pattern } : {}) },
+      });
+    }
+  }
+
+  /** Once per spec: bound to no host after `warnAfterTransactions` transactions, with the likeliest host. */
+  private warnUnboundSpecs(classifier: SpecClassifier, ts: number): void {
+    if (this.txSinceSpecs < this.config.specBinding.warnAfterTransactions) return;
+    const bound = new Set(classifier.allBindings().map((b) => b.api));
+    for (const api of classifier.apis) {
+      if (bound.has(api.id) || this.warnedUnbound.has(api.id)) continue;
+      this.warnedUnbound.add(api.id);
+      this.counters.inc('inventory.spec_binding.unbound_warning');
+      const likely = this.likeliestHost(api.id);
+      this.emit({
+        type: 'inventory', event: 'spec-unbound', ts, host: likely?.host ?? '', method: '*', template: '*',
+        binding: { api: api.id, state: 'unbound', reason: 'none', operations: likely?.operations ?? 0, undocumented: likely?.undocumented ?? 0 },
+      });
+    }
+  }
+
+  private likeliestHost(api: string): { host: string; operations: number; undocumented: number } | undefined {
+    let best: { host: string; operations: number; undocumented: number } | undefined;
+    for (const [host, tracked] of this.byHost) {
+      const ops = new Set<string>();
+      let undocumented = 0;
+      for (const t of tracked) {
+        for (const e of t.evidence) {
+          if (e.api !== api) continue;
+          if (e.operation !== undefined) ops.add(e.operation);
+          else undocumented++;
+        }
+      }
+      if (ops.size > 0 && (!best || ops.size > best.operations || (ops.size === best.operations && undocumented < best.undocumented))) {
+        best = { host, operations: ops.size, undocumented };
+      }
+    }
+    return best;
+  }
+
+  /** The spec paths as fixed templates on the hosts each spec is bound to. */
+  private replaceSpecTemplates(): void {
+    this.specTemplatesStale = false;
+    const entries = [];
+    const byApi = new Map<string, ImportedSpec[]>();
+    for (const s of this.specs) byApi.set(s.apiId, [...(byApi.get(s.apiId) ?? []), s]);
+    for (const b of this.classifier?.allBindings() ?? []) {
+      for (const e of specTemplateEntries(byApi.get(b.api) ?? [])) entries.push({ method: e.method, path: e.path, host: b.host });
+    }
+    const remaps = this.templater.replaceSpecTemplates(entries);
+    this.templaterDirty = true;
+    for (const remap of remaps) this.applyRemap(remap);
+    if (remaps.length > 0) {
+      this.counters.inc('inventory.templating.spec_remaps', remaps.length);
+      this.clearPathCache();
+    }
+  }
+
+  private indexHost(t: Tracked): void {
+    let set = this.byHost.get(t.host);
+    if (!set) this.byHost.set(t.host, (set = new Set()));
+    set.add(t);
+  }
+
+  private unindexHost(t: Tracked): void {
+    const set = this.byHost.get(t.host);
+    set?.delete(t);
+    if (set?.size === 0) this.byHost.delete(t.host);
+  }
+
+  /** Packet time of the latest transaction (reload events carry it). */
+  private lastTs = 0;
 
   rows(): EndpointRow[] {
     return [...this.endpoints.values()].map(rowOf);
@@ -359,6 +553,7 @@ export class Inventory {
     if (!old) return;
     this.endpoints.delete(oldKey);
     this.dirty.delete(old);
+    this.unindexHost(old);
     this.store?.remove(old.host, old.method, old.template);
     this.counters.inc('inventory.endpoints.remapped');
     if (r.to === null) return;
@@ -369,14 +564,21 @@ export class Inventory {
       existing.span.first = Math.min(existing.span.first, old.span.first);
       existing.span.last = Math.max(existing.span.last, old.span.last);
       existing.unlearnedCalls += old.unlearnedCalls;
+      existing.junkValues += old.junkValues;
       this.dirty.add(existing);
     } else {
       old.host = r.toHost;
       old.template = r.to;
       this.endpoints.set(newKey, old);
+      this.indexHost(old);
       this.dirty.add(old);
     }
   }
+}
+
+function storedCount(stats: unknown, key: string): number {
+  const v = typeof stats === 'object' && stats !== null ? (stats as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 0;
 }
 
 function clientIp(tx: HttpTransaction): string {
@@ -414,6 +616,6 @@ function rowOf(t: Tracked): EndpointRow {
     calls: stats.calls + stats.sampledOutCalls + t.unlearnedCalls,
     specStatus: t.specStatus,
     specDetail: t.specDetail,
-    stats: { ...stats, sampling: { ...t.sampling } },
+    stats: { ...stats, sampling: { ...t.sampling }, ...(t.junkValues > 0 ? { junkValues: t.junkValues } : {}) },
   };
 }

@@ -94,7 +94,9 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
     spec2File,
     JSON.stringify({ openapi: '3.0.3', info: { title: 'internal', version: '1' }, paths: { '/internal/b': { get: { responses: { '200': { description: 'ok' } } } } } }),
   );
-  const writeConfig = (port: number | string, specs = [specFile]): void =>
+  // the specs describe both test servers (127.0.0.1 on any port): a host no spec is bound to is "no spec", not shadow
+  const usersSpec = { path: specFile, hosts: ['127.0.0.1'] };
+  const writeConfig = (port: number | string, specs: unknown[] = [usersSpec]): void =>
     writeFileSync(
       configFile,
       stringify({
@@ -141,14 +143,14 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
   t.equal(d.child.exitCode, null, 'still running');
 
   // SIGHUP with a filter libpcap refuses: the running capture stays
-  writeConfig('tcp port', [specFile]);
+  writeConfig('tcp port', [usersSpec]);
   d.child.kill('SIGHUP');
   await waitFor('reload not applied', () => logged(d, 'reload: cannot apply; keeping the running config') > 0, 10000);
   await api(b.port, '/internal/f');
   await waitFor('shadow alert for /internal/f: port B still watched', () => shadowFor(hook.received, '/internal/f'), 10000);
 
   // SIGHUP adding a spec that documents /internal/b: its status changes without a restart
-  writeConfig(b.port, [specFile, spec2File]);
+  writeConfig(b.port, [usersSpec, { path: spec2File, hosts: ['127.0.0.1'] }]);
   d.child.kill('SIGHUP');
   await waitFor('specs reloaded', () => logged(d, 'OpenAPI specs reloaded') > 0, 10000);
   await api(b.port, '/internal/b');

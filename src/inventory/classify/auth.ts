@@ -16,7 +16,7 @@ export interface AuthOptions {
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
-  apiKeyHeaders: ['x-api-key', 'api-key', 'apikey', 'x-apikey', 'x-auth-token', 'x-access-token', 'x-api-token', 'x-token', 'ocp-apim-subscription-key'],
+  apiKeyHeaders: ['x-api-key', 'api-key', 'api_key', 'apikey', 'x-apikey', 'x-auth-token', 'x-access-token', 'x-api-token', 'x-token', 'ocp-apim-subscription-key'],
   apiKeyQueryParams: ['api_key', 'apikey', 'api-key', 'key', 'token', 'access_token', 'auth_token'],
   sessionCookies: ['session', 'sessionid', 'session_id', 'sid', 'jsessionid', 'phpsessid', 'asp.net_sessionid', 'connect.sid', 'laravel_session', '_session_id', 'auth_token', 'access_token'],
   sessionCookieHeuristic: true,

@@ -2,11 +2,13 @@
 // and orphan spec operations (no traffic within a window).
 //
 // Specs sharing an `apiId` (default: `info.title`) are versions of one API, oldest first in the order
-// given. Endpoints are matched against the newest version of every API; one that matches only an older
-// version was removed from the spec and is a zombie ("removed"), as is one that matches a `deprecated`
-// operation. A documented endpoint whose traffic shows parameters, status codes or auth that the
+// given. Endpoints are matched against every version; the best match wins (see match.ts: base-path
+// rank, then literal segments before parameters), the newest version on a tie. One whose best match is
+// in an older version was removed from the spec and is a zombie ("removed"), as is one that matches a
+// `deprecated` operation. An unmatched path that carries another version than a spec's versioned base
+// path (`/api/v2/...` against `/api/v3`) is shadow with `otherVersion` set: an old API still answering. A documented endpoint whose traffic shows parameters, status codes or auth that the
 // operation does not declare is "drift" (the items say which).
-import { SpecMatcher, type MatchOptions } from './match';
+import { compareRanked, SpecMatcher, type MatchOptions, type OtherVersionMatch, type RankedMatch } from './match';
 import { isObject } from './refs';
 import { schemaTypes } from './import';
 import type {
@@ -46,79 +48,123 @@ export interface DiffOptions extends MatchOptions {
 }
 
 interface ApiGroup {
+  id: string;
+  /** Oldest first, as configured. */
   versions: ImportedSpec[];
   matchers: SpecMatcher[];
 }
 
+/**
+ * The diff's state for one set of specs: compiled once, then asked per endpoint. `groups` limits an
+ * endpoint to the APIs bound to its host (undefined: every API, each restricted by its servers' hosts).
+ */
+export class SpecDiffer {
+  private readonly groups = new Map<string, ApiGroup>();
+  private readonly ignoreHeaders: Set<string>;
+  private readonly ignoreStatus: Set<number>;
+
+  constructor(
+    specs: readonly ImportedSpec[],
+    private readonly opts: Omit<DiffOptions, 'now' | 'window'> = {},
+  ) {
+    for (const s of specs) {
+      const g = this.groups.get(s.apiId) ?? { id: s.apiId, versions: [], matchers: [] };
+      g.versions.push(s);
+      g.matchers.push(new SpecMatcher([s], opts));
+      this.groups.set(s.apiId, g);
+    }
+    this.ignoreHeaders = new Set((opts.ignoreHeaders ?? STANDARD_HEADERS).map((h) => h.toLowerCase()));
+    this.ignoreStatus = new Set(opts.ignoreStatusCodes ?? []);
+  }
+
+  /** The newest version of every API. */
+  get latest(): ImportedSpec[] {
+    return [...this.groups.values()].map((g) => g.versions[g.versions.length - 1]).filter((s): s is ImportedSpec => s !== undefined);
+  }
+
+  classify(ep: ObservedEndpoint, groups?: ReadonlySet<string>): EndpointDiff {
+    let best: { ranked: RankedMatch; group: ApiGroup; version: number } | undefined;
+    for (const g of this.groups.values()) {
+      if (groups && !groups.has(g.id)) continue;
+      // Newest first, so a tie goes to the current version; an older version wins only with a better
+      // match: a literal path it had (`/pet/findByTags`) beats the current version's `/pet/{petId}`.
+      for (let i = g.versions.length - 1; i >= 0; i--) {
+        const ranked = g.matchers[i]?.matchRanked(ep.host, ep.method, ep.template);
+        if (ranked && (!best || compareRanked(ranked, best.ranked) < 0)) best = { ranked, group: g, version: i };
+      }
+    }
+    if (!best) {
+      const other = this.otherVersion(ep, groups);
+      return other
+        ? { endpoint: ep, status: 'shadow', drift: [], otherVersion: { seen: other.seen, specBase: other.specBase, operation: `${other.match.operation.method} ${other.match.operation.path}`, apiVersion: other.match.spec.version } }
+        : { endpoint: ep, status: 'shadow', drift: [] };
+    }
+    const { ranked, group, version } = best;
+    const match = ranked.match;
+    if (version < group.versions.length - 1) {
+      return { endpoint: ep, status: 'zombie', match, drift: [], zombie: { reason: 'removed', lastVersion: group.versions[version]?.version ?? '', removedIn: group.versions[version + 1]?.version ?? '' } };
+    }
+    const drift = driftOf(ep, match.operation, this.ignoreHeaders, this.ignoreStatus);
+    const deprecated = match.operation.deprecated;
+    const status: EndpointStatus = deprecated ? 'zombie' : drift.length > 0 ? 'drift' : 'documented';
+    return { endpoint: ep, status, match, drift, ...(deprecated ? { zombie: { reason: 'deprecated' as const } } : {}) };
+  }
+
+  private otherVersion(ep: ObservedEndpoint, groups?: ReadonlySet<string>): OtherVersionMatch | undefined {
+    for (const g of this.groups.values()) {
+      if (groups && !groups.has(g.id)) continue;
+      for (let i = g.versions.length - 1; i >= 0; i--) {
+        const m = g.matchers[i]?.matchOtherVersion(ep.host, ep.method, ep.template);
+        if (m) return m;
+      }
+    }
+    return undefined;
+  }
+
+  /** Spec operations of the newest versions with their traffic; orphans have none since `now - window`. */
+  operations(endpoints: readonly EndpointDiff[], now: number, window: number, groups?: ReadonlySet<string>): OperationDiff[] {
+    const since = now - window;
+    const usage = new Map<SpecOperation, { calls: number; lastSeen?: number; endpoints: number }>();
+    for (const e of endpoints) {
+      if (!e.match || e.zombie?.reason === 'removed') continue;
+      const u = usage.get(e.match.operation) ?? { calls: 0, endpoints: 0 };
+      u.calls += e.endpoint.calls;
+      u.endpoints++;
+      u.lastSeen = Math.max(u.lastSeen ?? -Infinity, e.endpoint.lastSeen);
+      usage.set(e.match.operation, u);
+    }
+    const out: OperationDiff[] = [];
+    for (const spec of this.latest) {
+      if (groups && !groups.has(spec.apiId)) continue;
+      for (const op of spec.operations) {
+        const u = usage.get(op);
+        out.push({
+          spec,
+          operation: op,
+          orphan: u?.lastSeen === undefined || u.lastSeen < since,
+          calls: u?.calls ?? 0,
+          endpoints: u?.endpoints ?? 0,
+          ...(u?.lastSeen !== undefined ? { lastSeen: u.lastSeen } : {}),
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Every endpoint against every spec, each operation restricted to its servers' hosts (a relative
+ * server matches any host). The inventory binds specs to hosts first (`spec-binding.ts`) and asks
+ * `SpecDiffer.classify` with the APIs bound to each endpoint's host instead.
+ */
 export function diffInventory(observed: readonly ObservedEndpoint[], specs: readonly ImportedSpec[], opts: DiffOptions): InventoryDiff {
-  const groups = new Map<string, ApiGroup>();
-  for (const s of specs) {
-    const g = groups.get(s.apiId) ?? { versions: [], matchers: [] };
-    g.versions.push(s);
-    g.matchers.push(new SpecMatcher([s], opts));
-    groups.set(s.apiId, g);
-  }
-  const latest = [...groups.values()].map((g) => g.versions[g.versions.length - 1]).filter((s): s is ImportedSpec => s !== undefined);
-  const current = new SpecMatcher(latest, opts);
-  const ignoreHeaders = new Set((opts.ignoreHeaders ?? STANDARD_HEADERS).map((h) => h.toLowerCase()));
-  const ignoreStatus = new Set(opts.ignoreStatusCodes ?? []);
-
-  const endpoints: EndpointDiff[] = [];
-  for (const ep of observed) {
-    const match = current.match(ep.host, ep.method, ep.template);
-    if (match) {
-      const drift = driftOf(ep, match.operation, ignoreHeaders, ignoreStatus);
-      const status: EndpointStatus = match.operation.deprecated ? 'zombie' : drift.length > 0 ? 'drift' : 'documented';
-      endpoints.push({ endpoint: ep, status, match, drift, ...(match.operation.deprecated ? { zombie: { reason: 'deprecated' as const } } : {}) });
-      continue;
-    }
-    const removed = findRemoved(ep, groups);
-    if (removed) {
-      endpoints.push({ endpoint: ep, status: 'zombie', match: removed.match, drift: [], zombie: { reason: 'removed', lastVersion: removed.lastVersion, removedIn: removed.removedIn } });
-      continue;
-    }
-    endpoints.push({ endpoint: ep, status: 'shadow', drift: [] });
-  }
-
-  const since = opts.now - opts.window;
-  const usage = new Map<SpecOperation, { calls: number; lastSeen?: number; endpoints: number }>();
-  for (const e of endpoints) {
-    if (!e.match || e.zombie?.reason === 'removed') continue;
-    const u = usage.get(e.match.operation) ?? { calls: 0, endpoints: 0 };
-    u.calls += e.endpoint.calls;
-    u.endpoints++;
-    u.lastSeen = Math.max(u.lastSeen ?? -Infinity, e.endpoint.lastSeen);
-    usage.set(e.match.operation, u);
-  }
-  const operations: OperationDiff[] = [];
-  for (const spec of latest) {
-    for (const op of spec.operations) {
-      const u = usage.get(op);
-      operations.push({
-        spec,
-        operation: op,
-        orphan: u?.lastSeen === undefined || u.lastSeen < since,
-        calls: u?.calls ?? 0,
-        endpoints: u?.endpoints ?? 0,
-        ...(u?.lastSeen !== undefined ? { lastSeen: u.lastSeen } : {}),
-      });
-    }
-  }
+  const differ = new SpecDiffer(specs, opts);
+  const endpoints = observed.map((ep) => differ.classify(ep));
+  const operations = differ.operations(endpoints, opts.now, opts.window);
   const counts: InventoryDiff['counts'] = { documented: 0, shadow: 0, zombie: 0, drift: 0, orphan: 0 };
   for (const e of endpoints) counts[e.status]++;
   for (const o of operations) if (o.orphan) counts.orphan++;
   return { endpoints, operations, counts };
-}
-
-function findRemoved(ep: ObservedEndpoint, groups: Map<string, ApiGroup>): { match: NonNullable<EndpointDiff['match']>; lastVersion: string; removedIn: string } | undefined {
-  for (const g of groups.values()) {
-    const n = g.versions.length;
-    for (let i = n - 2; i >= 0; i--) {
-      const m = g.matchers[i]?.match(ep.host, ep.method, ep.template);
-      if (m) return { match: m, lastVersion: g.versions[i]?.version ?? '', removedIn: g.versions[i + 1]?.version ?? '' };
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------- drift ----

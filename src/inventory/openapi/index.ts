@@ -2,8 +2,8 @@
 export * from './types';
 export { SpecError } from './refs';
 export { importSpec, loadSpecFile, loadSpecFolder, parseSpecText, type FolderLoad, type ImportOptions } from './import';
-export { SpecMatcher, DEFAULT_VERSION_PREFIXES, DEFAULT_WILDCARD_HOSTS, hostMatches, type MatchOptions } from './match';
-export { diffInventory, STANDARD_HEADERS, type DiffOptions } from './diff';
+export { SpecMatcher, DEFAULT_VERSION_PREFIXES, DEFAULT_WILDCARD_HOSTS, hostMatches, type MatchOptions, type RankedMatch } from './match';
+export { diffInventory, SpecDiffer, STANDARD_HEADERS, type DiffOptions } from './diff';
 export { exportOpenApi, templateToPath, shapeToSchema, type ExportOptions, type OpenApiDocument } from './export';
 export { aggregateRequests, scalarType, type ObservedRequest } from './observed';
 export { specTemplateEntries, type SpecTemplateEntry } from './templates';

@@ -7,8 +7,11 @@
 //          server `/api/v2`) and the path does not carry it: the base path is optional, since clients of
 //          such APIs often call unversioned paths (`HEAD /_ping`);
 //  rank 2  "optional version prefix": after the base path, the path starts with a version prefix that
-//          the spec paths omit (a client adding `/v1.41`, `/v1.43` or `/api/v2` by itself). Prefixes come
-//          from `versionPrefixes` patterns, where `{name}` stands for a decimal number.
+//          the spec paths omit (a gateway or client adding `/v1` or `/api/v2` by itself). Prefixes come
+//          from `versionPrefixes` patterns, where `{name}` stands for a decimal number. Only where the
+//          server base path carries no version itself: when it does (`/api/v3`, Docker's `/v1.41`), the
+//          spec names its version, and `/api/v2/...` is another version of the API still answering (a
+//          shadow API, see `matchOtherVersion`), not a call of the v3 operation.
 // Then: an exact method beats HEAD served by a GET operation; then templates are compared segment by
 // segment from the left: a literal segment beats a mixed one (`{id}.json`), which beats a bare `{param}`.
 // A `{param}` matches exactly one non-empty segment. Observed template segments (`{id:int}`) match only
@@ -40,6 +43,8 @@ interface CompiledServer {
   server: ServerInfo;
   base: string[];
   baseOptional: boolean;
+  /** The base path names a version (`/api/v3`): no other version prefix is stripped after it. */
+  baseVersioned: boolean;
   hostAny: boolean;
   host?: string;
 }
@@ -52,6 +57,23 @@ interface CompiledOp {
 }
 
 const PARAM_SEG = /^\{[^{}]*\}$/;
+const VERSION_SEG = /^v\d+(?:\.\d+)*$/i;
+
+/** A match with what ranked it: lower `rank` wins, then the higher `score` (literal segments first). */
+export interface RankedMatch {
+  rank: number;
+  score: number[];
+  match: OperationMatch;
+}
+
+/** A path that would match an operation if its version prefix were the spec's (`/api/v2` vs `/api/v3`). */
+export interface OtherVersionMatch {
+  match: OperationMatch;
+  /** The version prefix the traffic used, e.g. `/api/v2`. */
+  seen: string;
+  /** The spec's versioned base path, e.g. `/api/v3`. */
+  specBase: string;
+}
 
 export function splitPath(p: string): string[] {
   const q = p.search(/[?#]/);
@@ -154,26 +176,63 @@ export class SpecMatcher {
   private compileServer(server: ServerInfo): CompiledServer {
     const base = splitPath(server.basePath).map(decodeSeg);
     const baseOptional = base.length > 0 && this.prefixes.some((p) => p.length === base.length && prefixAt(base, 0, p));
+    const baseVersioned = base.some((b) => VERSION_SEG.test(b));
     const hostAny = server.host === undefined || this.ignoreHosts || this.wildcard.has(splitHost(server.host).name);
-    return { server, base, baseOptional, hostAny, ...(server.host !== undefined ? { host: server.host } : {}) };
+    return { server, base, baseOptional, baseVersioned, hostAny, ...(server.host !== undefined ? { host: server.host } : {}) };
   }
 
   /** Best operation for an observed request, or undefined. `path` may carry a query string. */
   match(host: string, method: string, path: string): OperationMatch | undefined {
+    return this.matchRanked(host, method, path)?.match;
+  }
+
+  /** `match` with its rank and score, so matches from different matchers (spec versions) compare. */
+  matchRanked(host: string, method: string, path: string): RankedMatch | undefined {
     const m = method.toUpperCase();
-    const raw = splitPath(path);
-    const segs = raw.map((s) => (PARAM_SEG.test(s) ? s : decodeSeg(s)));
+    const segs = observedSegments(path);
     let best = this.bestOf(this.byMethod.get(m), host, segs, false);
     if (m === 'HEAD' && this.headMatchesGet) {
       const viaGet = this.bestOf(this.byMethod.get('GET'), host, segs, true);
       if (viaGet && (!best || viaGet.rank < best.rank)) best = viaGet;
     }
-    return best?.match;
+    return best;
   }
 
-  private bestOf(ops: CompiledOp[] | undefined, host: string, segs: string[], methodFallback: boolean): { rank: number; score: number[]; match: OperationMatch } | undefined {
+  /**
+   * For a path no operation matched: does it carry another version where an operation's server base
+   * path names one (`/api/v2/pet/1` against base `/api/v3`, `/v1.40/_ping` against `/v1.41`)?
+   */
+  matchOtherVersion(host: string, method: string, path: string): OtherVersionMatch | undefined {
+    const segs = observedSegments(path);
+    const ops = this.byMethod.get(method.toUpperCase());
+    for (const c of ops ?? []) {
+      for (const s of c.servers) {
+        if (!s.baseVersioned || segs.length < s.base.length) continue;
+        if (!s.hostAny && s.host !== undefined && !hostMatches(s.host, host)) continue;
+        // the same prefix with other version numbers: every segment equal but the versioned ones
+        let differs = false;
+        const same = s.base.every((b, i) => {
+          const o = segs[i] ?? '';
+          if (b === o) return true;
+          if (VERSION_SEG.test(b) && VERSION_SEG.test(o)) return (differs = true);
+          return false;
+        });
+        if (!same || !differs) continue;
+        const r = matchSegs(c.segs, segs, s.base.length);
+        if (!r) continue;
+        return {
+          match: { operation: c.op, spec: c.spec, basePath: s.server.basePath, methodFallback: false, pathParams: r.params },
+          seen: '/' + segs.slice(0, s.base.length).join('/'),
+          specBase: s.server.basePath,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private bestOf(ops: CompiledOp[] | undefined, host: string, segs: string[], methodFallback: boolean): RankedMatch | undefined {
     if (!ops) return undefined;
-    let best: { rank: number; score: number[]; match: OperationMatch } | undefined;
+    let best: RankedMatch | undefined;
     for (const c of ops) {
       for (const s of c.servers) {
         if (!s.hostAny && s.host !== undefined && !hostMatches(s.host, host)) continue;
@@ -208,12 +267,23 @@ export class SpecMatcher {
     else if (s.baseOptional) starts.push({ at: 0, rank: 1, base: '' });
     for (const st of starts) {
       out.push(st);
+      if (s.baseVersioned) continue;
       for (const p of this.prefixes) {
         if (prefixAt(segs, st.at, p)) out.push({ at: st.at + p.length, rank: 2, base: st.base, prefix: '/' + segs.slice(st.at, st.at + p.length).join('/') });
       }
     }
     return out;
   }
+}
+
+function observedSegments(path: string): string[] {
+  return splitPath(path).map((s) => (PARAM_SEG.test(s) ? s : decodeSeg(s)));
+}
+
+/** Orders two ranked matches: negative when `a` is the better one. */
+export function compareRanked(a: RankedMatch, b: RankedMatch): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  return compareScore(b.score, a.score);
 }
 
 function compareScore(a: number[], b: number[]): number {

@@ -105,6 +105,11 @@ export interface ImportedSpec {
   operations: SpecOperation[];
   /** Non-fatal problems (external $refs left unresolved, cycles cut, depth limit hit ...). */
   warnings: SpecIssue[];
+  /**
+   * Hosts the operator bound this spec to (`inventory.specs[].hosts`: names, `host:port`, globs,
+   * CIDRs). Absent: the hosts are learned from traffic (see `inventory/spec-binding.ts`).
+   */
+  hosts?: readonly string[];
 }
 
 // ---------------------------------------------------------------- observed side (input) ----
@@ -205,6 +210,19 @@ export interface EndpointDiff {
   zombie?: { reason: 'deprecated' | 'removed'; lastVersion?: string; removedIn?: string };
   /** Drift items (also filled for zombies matched to a deprecated operation). */
   drift: DriftItem[];
+  /** Shadow: the path is a spec operation under another API version than the spec's base path names. */
+  otherVersion?: OtherVersion;
+}
+
+export interface OtherVersion {
+  /** The version prefix seen, e.g. `/api/v2`. */
+  seen: string;
+  /** The spec's base path, e.g. `/api/v3`. */
+  specBase: string;
+  /** The operation it would be under the spec's version, e.g. `get /pet/{petId}`. */
+  operation: string;
+  /** The spec's `info.version`. */
+  apiVersion: string;
 }
 
 export interface OperationDiff {

@@ -150,7 +150,10 @@ t.test('findings per event: detector, score, explanation and evidence', async (t
   t.match(card?.explanation.summary, /card data in its .*field card and is shadow/);
   t.ok((card?.score ?? 0) > (email?.score ?? 1), 'a card number on a shadow endpoint outranks an email on a documented one');
   t.match(card?.evidence[0], { client: '203.0.113.50', note: /card/ });
-  t.notOk(JSON.stringify(findings).includes('4111'), 'no sensitive value in any finding');
+  // where it matched and a redacted sample: the issuer digits and the length, never the number
+  t.match(card?.explanation.factors, [{ name: 'kind', value: 'card' }, { name: 'direction', value: 'response' }, { name: 'location', value: 'body' }, { name: 'field', value: 'card' }, { name: 'rule', value: 'luhn-card' }, { name: 'sample', value: `4111…, ${CARD.length} chars` }]);
+  t.match(card?.explanation.summary, /matched by rule luhn-card \(sample 4111…, 19 chars\)/);
+  t.notOk(/4111.1111/.test(JSON.stringify(findings)), 'no sensitive value in any finding');
 });
 
 t.test('through the policy: severities from the scores and kinds, observe-only recommendations', async (t) => {
@@ -190,4 +193,38 @@ t.test('spec-status events: the status and reasons they carry become the finding
   const [d] = findingsFromInventoryEvent({ ...base, status: 'drift', previousStatus: 'documented', specDetail: { drift: [{ kind: 'auth', what: 'auth:none', detail: 'unauthenticated calls answered' }] }, sensitiveKinds: ['card'] });
   t.match(d, { detector: INVENTORY_DETECTORS.drift, sensitiveKinds: ['card'], explanation: { factors: [{ name: 'specStatus' }, { name: 'drift.auth', value: 'auth:none' }] } });
   t.same(findingsFromInventoryEvent({ ...base, status: 'documented', previousStatus: 'unknown' }), [], 'documented is no finding');
+});
+
+t.test('credentials in the URL: their own finding, medium, high when the value is a JWT or a key', async (t) => {
+  const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+  const events: InventoryEvent[] = [];
+  const inventory = new Inventory(inventorySchema.parse({}), storeSchema.parse({ flushIntervalSec: 3600 }), new Counters(), null, (e) => events.push(e));
+  inventory.observe(tx('GET', `/search?q=a&access_token=${JWT}`, { results: [] }));
+  inventory.observe(tx('GET', `/search?q=b&access_token=${JWT}`, { results: [] }));
+  inventory.observe(tx('GET', '/export?api_key=live_8f3k2m9q4w7z', { rows: 0 }));
+  const inUrl = events.filter((e) => e.event === 'credential-in-url');
+  t.same(inUrl.map((e) => `${e.template} ${e.field} ${e.kind} ${e.rule}`), ['/search access_token jwt jwt', '/export api_key credential-field credential-name'], 'once per endpoint and parameter');
+
+  const cfg = config();
+  const policy = new AlertPolicy(cfg, new Counters());
+  const findings = inUrl.flatMap((e) => findingsFromInventoryEvent(e));
+  t.same(findings.map((f) => f.detector), [INVENTORY_DETECTORS.credentialInUrl, INVENTORY_DETECTORS.credentialInUrl]);
+  const [jwt, named] = findings;
+  t.match(jwt?.explanation, {
+    summary: /GET shop\.example\/search takes a JWT in its URL \(query parameter access_token, rule jwt, sample eyJh…, \d+ chars\): proxies, access logs and browser history keep URLs, so move it to a header and rotate it\./,
+    factors: [{ name: 'kind', value: 'jwt' }, { name: 'direction', value: 'request' }, { name: 'location', value: 'query' }, { name: 'field', value: 'access_token' }, { name: 'rule', value: 'jwt' }, { name: 'sample' }, { name: 'why' }, { name: 'remedy' }],
+  });
+  t.match(jwt?.evidence[0], { method: 'GET', target: '/search', note: /jwt in query parameter access_token \(jwt: eyJh…/ });
+  t.equal(policy.process(jwt!).alert?.severity, 'high', 'a JWT: medium score raised by its kind');
+  t.equal(policy.process(named!).alert?.severity, 'medium', 'a value named api_key: medium');
+  t.notOk(JSON.stringify(findings).includes(JWT.slice(0, 12)) || JSON.stringify(findings).includes('live_8f'), 'no credential in a finding');
+});
+
+t.test('sensitive data in a whole HTML body says so', async (t) => {
+  const base = { type: 'inventory' as const, event: 'new-sensitive-data' as const, ts: T0, host: HOST, method: 'GET', template: '/setup' };
+  const [f] = findingsFromInventoryEvent({ ...base, direction: 'response', location: 'body', field: '(body)', kind: 'secret', rule: 'secret-assignment', sample: 'Zq8v…, 40 chars', bodyKind: 'text', contentType: 'text/html' });
+  t.equal(f?.explanation.summary, 'GET shop.example/setup returns secret data in its response text/html body; matched by rule secret-assignment (sample Zq8v…, 40 chars).');
+  t.match(f?.explanation.factors, [{ name: 'kind' }, { name: 'direction' }, { name: 'location', value: 'body' }, { name: 'field', value: '(body)' }, { name: 'rule', value: 'secret-assignment' }, { name: 'sample', value: 'Zq8v…, 40 chars' }, { name: 'bodyKind', value: 'text' }, { name: 'contentType', value: 'text/html' }]);
+  const [old] = findingsFromInventoryEvent({ ...base, location: 'body', field: 'user.ssn', kind: 'ssn' });
+  t.equal(old?.explanation.summary, 'GET shop.example/setup returns ssn data in its response body field user.ssn.', 'events of older builds (no rule) still read well');
 });

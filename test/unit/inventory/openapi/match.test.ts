@@ -5,12 +5,13 @@ import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { importSpec, loadSpecFile, SpecMatcher, hostMatches } from '../../../../src/inventory/openapi';
 import { jsonLines, runCli } from '../../../helpers/cli';
-import { CLI, SHARED_DATA, TRACES } from '../../../helpers/paths';
-import { hasOpenApiData, OPENAPI_DIR } from './helpers';
+import { CLI, TRACES } from '../../../helpers/paths';
+import { needsSharedData, sharedData } from '../../../helpers/shared-data';
+import { OPENAPI_DIR } from './helpers';
 
 const DOCKER_SPEC = path.join(OPENAPI_DIR, 'docker-engine-v1.41/v1.41.yaml');
 const DOCKER_PCAP = path.join(TRACES, 'docker-http-upgrade.pcap');
-const ZEEK_LOG = path.join(SHARED_DATA, 'pcaps/zeek/Baseline/scripts.base.protocols.http.upgrade-to-tcp/http.log.cut');
+const ZEEK_LOG = sharedData('pcaps/zeek/Baseline/scripts.base.protocols.http.upgrade-to-tcp/http.log.cut');
 
 const EXPECTED_DOCKER = [
   ['HEAD', '/_ping', 'HEAD /_ping'],
@@ -40,7 +41,7 @@ function checkDocker(t: T, reqs: { host: string; method: string; uri: string }[]
   }
 }
 
-t.test('Docker: the six requests of docker-http-upgrade.pcap (tapwatch replay) match with /v1.41 handled', { skip: (!hasOpenApiData && 'no ../shared/data') || (!existsSync(CLI) && 'dist not built') }, async (t) => {
+t.test('Docker: the six requests of docker-http-upgrade.pcap (tapwatch replay) match with /v1.41 handled', { skip: needsSharedData || (!existsSync(CLI) && 'dist not built') }, async (t) => {
   const run = runCli(['replay', '--format', 'jsonl', DOCKER_PCAP]);
   t.equal(run.code, 0, run.stderr);
   const reqs = jsonLines(run.stdout)
@@ -49,7 +50,7 @@ t.test('Docker: the six requests of docker-http-upgrade.pcap (tapwatch replay) m
   checkDocker(t, reqs);
 });
 
-t.test('Docker: the same six requests from Zeek http.log', { skip: (!existsSync(ZEEK_LOG) || !hasOpenApiData) && 'no ../shared/data' }, async (t) => {
+t.test('Docker: the same six requests from Zeek http.log', { skip: needsSharedData }, async (t) => {
   const rows = readFileSync(ZEEK_LOG, 'utf8')
     .split('\n')
     .filter((l) => l && !l.startsWith('#') && !l.startsWith('uid'))
@@ -57,12 +58,16 @@ t.test('Docker: the same six requests from Zeek http.log', { skip: (!existsSync(
   checkDocker(t, rows.map((c) => ({ host: '192.168.122.87:2375', method: c[2] ?? '', uri: c[3] ?? '' })));
 });
 
-t.test('Docker: unversioned paths, other versions, and the prefix list is configurable', { skip: !hasOpenApiData && 'no ../shared/data' }, async (t) => {
+t.test('Docker: unversioned paths, other versions, and the prefix list is configurable', { skip: needsSharedData }, async (t) => {
   const spec = loadSpecFile(DOCKER_SPEC);
   const m = new SpecMatcher([spec]);
-  const v43 = m.match('', 'POST', `/v1.43/containers/${CID}/wait`);
-  t.equal(v43?.operation.path, '/containers/{id}/wait');
-  t.equal(v43?.strippedPrefix, '/v1.43', 'a client-added version prefix is stripped');
+  // the base path names the version (/v1.41): /v1.43 is another API version, not this spec's
+  t.equal(m.match('', 'POST', `/v1.43/containers/${CID}/wait`), undefined, 'another version is not stripped where the base path names one');
+  const other = m.matchOtherVersion('', 'POST', `/v1.43/containers/${CID}/wait`);
+  t.equal(other?.match.operation.path, '/containers/{id}/wait', 'it is the same operation under another version');
+  t.equal(other?.seen, '/v1.43');
+  t.equal(other?.specBase, '/v1.41');
+  t.equal(m.matchOtherVersion('', 'POST', `/v1.41/containers/${CID}/wait`), undefined, 'the spec version is no other version');
   t.equal(m.match('', 'GET', '/containers/json')?.operation.path, '/containers/json', 'unversioned call: version base path optional');
   t.equal(m.match('', 'GET', '/v1.41/containers/json')?.basePath, '/v1.41');
   t.equal(m.match('', 'GET', '/v1.41/nope'), undefined);
