@@ -2,7 +2,7 @@
 // does (the library is the reference); lines it declines go to the library unchanged.
 import t from 'tap';
 import { HTTPParser } from 'http-parser-js';
-import { splitHeaderLine } from '../../../src/http/parser-adapter';
+import { splitHeaderLine } from '../../../src/http/message-parser';
 import { prng } from '../../helpers/prng';
 
 const libraryParse = (HTTPParser.prototype as unknown as { parseHeader(line: string, headers: string[]): void }).parseHeader;

@@ -1,6 +1,6 @@
 // Lenient request lines (parseRequestLine) and content detection of unknown method tokens.
 import t from 'tap';
-import { parseRequestLine } from '../../../src/http/parser-adapter';
+import { parseRequestLine } from '../../../src/http/request-line';
 import { KIND_ANY, KIND_REQUEST, PROBE_MORE, PROBE_NO, classifyLineStart } from '../../../src/http/probe';
 
 t.test('request lines read as Zeek reads them', async (t) => {
