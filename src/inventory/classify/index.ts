@@ -2,26 +2,11 @@
 export * from './types';
 export { inferStringFormat, inferTextType, decodeJwtHeader, isEmail, type JwtHeader } from './format';
 export { walkJson, type WalkLimits, type WalkResult, type WalkSink, type ScalarType } from './json-walk';
-export {
-  DEFAULT_PII_OPTIONS,
-  PiiCounter,
-  credentialFormat,
-  fieldHint,
-  findPii,
-  isCardNumber,
-  isCnResidentId,
-  isHighEntropySecret,
-  isIban,
-  isPrivateIpv4,
-  isPrivateIpv6,
-  isValidSsn,
-  luhnValid,
-  redactSample,
-  redactText,
-  redactedSample,
-  type PiiOptions,
-  type PiiSpan,
-} from './pii';
+export { PiiCounter } from './pii';
+export { fieldHint } from './pii-field-hints';
+export { isCardNumber, isCnResidentId, isIban, isPrivateIpv4, isPrivateIpv6, isValidSsn, luhnValid } from './pii-validators';
+export { DEFAULT_PII_OPTIONS, credentialFormat, findPii, isHighEntropySecret, type PiiOptions, type PiiSpan } from './pii-scan';
+export { redactSample, redactText, redactedSample } from './pii-redact';
 export { findUrlCredentials } from './url-credentials';
 export { DEFAULT_AUTH_OPTIONS, classifyAuth, type AuthOptions, type AuthSource } from './auth';
 export {
@@ -36,10 +21,10 @@ export {
   type ClassifiableTransaction,
   type LearnOptions,
 } from './learn';
+export { EndpointLearner } from './accumulator';
+export { statusClass } from './learner-counting';
 export {
   DEFAULT_ENDPOINT_LEARNER_OPTIONS,
-  EndpointLearner,
-  statusClass,
   type EndpointLearnerOptions,
   type EndpointSnapshot,
   type LearnEvent,
@@ -48,4 +33,4 @@ export {
   type ParamStats,
   type PiiFieldStats,
   type UrlCredentialStats,
-} from './accumulator';
+} from './endpoint-learner-types';

@@ -7,7 +7,8 @@ import type { HttpTransaction } from '../../http/types';
 import { classifyAuth, DEFAULT_AUTH_OPTIONS, type AuthOptions } from './auth';
 import { inferStringFormat, inferTextType } from './format';
 import { walkJson, type ScalarType, type WalkSink } from './json-walk';
-import { DEFAULT_PII_OPTIONS, PiiCounter, type PiiOptions } from './pii';
+import { PiiCounter } from './pii';
+import { DEFAULT_PII_OPTIONS, type PiiOptions } from './pii-scan';
 import { findUrlCredentials } from './url-credentials';
 import type {
   BodyKind,

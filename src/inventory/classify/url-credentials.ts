@@ -4,7 +4,9 @@
 // when its name is a credential name (`password`, `access_token`, `api_key` ...) and its value is
 // not a placeholder, or when its name is a configured API-key parameter (`key`, names from the
 // specs) and its value looks machine-generated. Only a redacted sample of the value is kept.
-import { credentialFormat, fieldHint, HINT_CREDENTIAL, HINT_PUBLIC_TOKEN, isMaskedValue, redactedSample } from './pii';
+import { fieldHint, HINT_CREDENTIAL, HINT_PUBLIC_TOKEN, isMaskedValue } from './pii-field-hints';
+import { redactedSample } from './pii-redact';
+import { credentialFormat } from './pii-scan';
 import type { UrlCredential } from './types';
 
 const NO_CREDENTIALS: readonly UrlCredential[] = Object.freeze([]);

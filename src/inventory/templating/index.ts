@@ -1,5 +1,8 @@
 // Path templating for the API inventory: see ./README.md.
-export { PathTemplater, type TemplaterCounters, evidenceDistance, jaccardDistance, observationFits, renderKeys, templateToKeys } from './templater';
+export { PathTemplater } from './templater';
+export { type TemplaterCounters } from './templater-core';
+export { evidenceDistance, jaccardDistance, observationFits } from './evidence';
+export { renderKeys, templateToKeys } from './tree';
 export { classifySegment, classifyValue, decodeSegment, encodeLiteral, normalizeHost, splitPath } from './classify';
 export { extractGraphqlOperations, type GraphqlOperation } from './graphql';
 export { junkKind } from './junk';

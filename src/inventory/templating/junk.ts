@@ -1,5 +1,5 @@
 // Junk path values: what a buggy client puts where an id belongs. They fold into the parameter at
-// their position (see templater.ts) instead of becoming endpoints, and are reported per request.
+// their position (see borrowing.ts) instead of becoming endpoints, and are reported per request.
 //
 // Only exact renderings of "no value" are junk, case-sensitive as languages print them (`null` from
 // JS/Java, `None` from Python, `nil` from Ruby, `<nil>` from Go, `NULL` from SQL): a word such as
