@@ -61,7 +61,7 @@ export const ALERT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
-  // 3 is the outbox, 4 the inventory's spec detail (src/store/schema.ts lists every migration).
+  // 3 is the outbox, 4 the inventory's spec detail (src/daemon/migrations.ts lists every migration).
   {
     version: 5,
     name: 'alerts: count by detector and severity from the index (metrics scrapes)',

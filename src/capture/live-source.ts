@@ -3,7 +3,7 @@
 import { loadNative, type LiveOptions, type NativeCaptureHandle } from './native-binding';
 import { CaptureError, toCaptureError } from './errors';
 import type { PacketSource, SourceResult } from './source';
-import type { CaptureConfig } from '../config/schema';
+import type { CaptureConfig } from './config';
 import type { BatchHandler, CaptureStats, SourceInfo } from './types';
 
 export interface LiveSourceOptions extends Omit<LiveOptions, 'iface'> {

@@ -1,6 +1,6 @@
-// Loads the libpcap addon built by node-gyp into native/build. Kept in one place so a missing build
-// gives one clear message instead of a stack trace from deep inside a source.
-import path from 'node:path';
+// The capture stage's view of the libpcap addon: the handle that opens files and interfaces. The
+// loader itself is core/native-addon.ts, shared with the stages that only send datagrams.
+import { loadNativeAddon, type NativeAddon } from '../core/native-addon';
 import type { CaptureStats, SourceInfo } from './types';
 
 export interface LiveOptions {
@@ -23,28 +23,11 @@ export interface NativeCaptureHandle {
   close(): void;
 }
 
-interface NativeModule {
+/** The addon as capture sees it: the generic parts plus the capture handle class. */
+interface CaptureAddon extends NativeAddon {
   CaptureHandle: new () => NativeCaptureHandle;
-  libVersion(): string;
-  /** One datagram to an AF_UNIX socket ('@name' = abstract namespace); never blocks; throws with errno text and `code`. */
-  sendUnixDatagram(path: string, data: Buffer): void;
-  recordHeaderBytes: number;
 }
 
-let cached: NativeModule | undefined;
-
-export function loadNative(): NativeModule {
-  if (cached) return cached;
-  const addonPath = path.resolve(__dirname, '../../native/build/Release/tapwatch_pcap.node');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    cached = require(addonPath) as NativeModule;
-  } catch (err) {
-    throw new Error(
-      `the libpcap capture addon is not built (${addonPath}): run 'npm ci' with libpcap-dev installed. ` +
-        `Cause: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  return cached;
+export function loadNative(): CaptureAddon {
+  return loadNativeAddon<CaptureAddon>();
 }

@@ -8,7 +8,7 @@ import { EndpointStore } from '../inventory/endpoint-store';
 import { resolveConfig, type CommonOptions } from './options';
 import { integerAtLeast, spanSeconds } from './option-values';
 import { openStateDatabase } from './stored-map';
-import { alertRecord } from './records';
+import { alertRecord } from '../daemon/records';
 import type { Db } from '../store/database';
 import { table } from './table';
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { LiveSource, liveOptionsFromConfig } from '../capture/live-source';
-import { loadNative } from '../capture/native-binding';
+import { loadNativeAddon } from '../core/native-addon';
 import { CONFIG_PATH_ENV, DEFAULT_CONFIG_PATH, resolveConfigPath } from '../config/config-path';
 import { buildConfig, loadConfigFile } from '../config/load';
 import type { TapwatchConfig } from '../config/schema';
@@ -18,7 +18,7 @@ import type { ImportedSpec } from '../inventory/openapi';
 import { classifyStoredMap } from '../inventory/stored-bindings';
 import { BatchWriter } from '../store/batch-writer';
 import { openDatabase } from '../store/database';
-import { ALL_MIGRATIONS } from '../store/schema';
+import { ALL_MIGRATIONS } from '../daemon/migrations';
 import { createDestinations } from '../outputs/destinations';
 import { defaultDatabasePath } from '../store/paths';
 
@@ -132,7 +132,7 @@ function checkPrivileges(): CheckResult {
 
 function checkLibpcap(): CheckResult {
   try {
-    return check('libpcap', 'ok', loadNative().libVersion());
+    return check('libpcap', 'ok', loadNativeAddon().libVersion());
   } catch (err) {
     return check('libpcap', 'fail', (err as Error).message, 'install libpcap-dev and rebuild the addon: npm ci (or npm run build)');
   }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Counters } from '../core/counters';
 import { EndpointStore } from '../inventory/endpoint-store';
-import { ALL_MIGRATIONS } from '../store/schema';
+import { ALL_MIGRATIONS } from '../daemon/migrations';
 import { BatchWriter } from '../store/batch-writer';
 import { openDatabase, type Db } from '../store/database';
 import { defaultDatabasePath } from '../store/paths';

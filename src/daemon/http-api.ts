@@ -9,31 +9,8 @@ import type { AlertStore } from '../alerting/store';
 import { UnknownAlertError } from '../alerting/store';
 import { SEVERITIES, type Severity } from '../alerting/types';
 import type { MirrorWarning } from './mirror-health';
+import type { ApiConfig } from './config';
 import type { SensorMetrics } from './metrics';
-
-export const apiListenSchema = z
-  .object({
-    host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP API listens on; keep it on loopback unless a scraper needs it elsewhere.'),
-    port: z.number().int().min(0).max(65535).default(9477).describe('TCP port of the HTTP API (0 = any free port).'),
-  })
-  .strict();
-
-export const apiSchema = z
-  .object({
-    enabled: z.boolean().default(true).describe('Serve /metrics, /healthz, /readyz and the alert API.'),
-    listen: apiListenSchema.default(apiListenSchema.parse({})).describe('Where the HTTP API listens.'),
-    maxBodyBytes: z.number().int().min(256).max(1024 * 1024).default(16 * 1024).describe('Largest request body accepted; larger ones get 413.'),
-    requestTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).describe('Time a client has to send a whole request.'),
-    readyMaxEventLoopLagMs: z
-      .number()
-      .min(1)
-      .default(1000)
-      .describe('/readyz fails while the event loop lags more than this (p99 over the latest window).'),
-    maxAlertsLimit: z.number().int().min(1).max(100_000).default(1000).describe('Most alerts one GET /alerts returns.'),
-  })
-  .strict();
-
-export type ApiConfig = z.infer<typeof apiSchema>;
 
 /** What /readyz judges; the daemon fills it in from its live state. */
 export interface ReadinessState {

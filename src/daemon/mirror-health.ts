@@ -3,61 +3,10 @@
 // estimate: ACKs for data never seen), HTTP found in the TCP traffic, and not everything encrypted.
 // Each problem is a structured warning with what to check; the daemon logs them, /metrics and /readyz
 // show them.
-import { z } from 'zod';
 import { DecodeStatus, Transport, type DecodedPacket } from '../decode/types';
 import type { ReassemblyStats } from '../reassembly/tcp-reassembler';
+import type { MirrorHealthConfig } from './config';
 import type { HttpTotals, PacketObserver } from './sensor';
-
-export const mirrorHealthSchema = z
-  .object({
-    enabled: z.boolean().default(true).describe('Check the mirror periodically and warn when it looks wrong.'),
-    intervalSec: z.number().min(1).max(3600).default(60).describe('Seconds between checks; each check judges the traffic since the previous one.'),
-    minFlows: z
-      .number()
-      .int()
-      .min(1)
-      .default(20)
-      .describe('Closed TCP flows with payload an interval needs before the one-direction check judges it.'),
-    maxOneSidedRatio: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.9)
-      .describe('Share of those flows seen in one direction only above which the mirror is reported as one-directional.'),
-    minAcks: z.number().int().min(1).default(200).describe('TCP ACK events an interval needs before the capture-loss check judges it.'),
-    maxLossPercent: z
-      .number()
-      .min(0)
-      .max(100)
-      .default(10)
-      .describe('Estimated capture loss (ACKs above a hole per 100 ACKs, as Zeek) above which a warning is raised.'),
-    noHttpAfterSec: z
-      .number()
-      .min(1)
-      .default(600)
-      .describe('Seconds of TCP traffic without one HTTP transaction before warning that no HTTP is found.'),
-    noHttpMinTcpBytes: z
-      .number()
-      .int()
-      .min(0)
-      .default(1024 * 1024)
-      .describe('TCP payload bytes that must have passed in that time for the no-HTTP warning.'),
-    minTcpPackets: z
-      .number()
-      .int()
-      .min(1)
-      .default(200)
-      .describe('TCP packets with payload an interval needs before the encrypted-traffic check judges it.'),
-    maxEncryptedRatio: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.9)
-      .describe('Share of TCP payload packets that are TLS (a TLS record header, or port 443) above which everything is reported as encrypted.'),
-  })
-  .strict();
-
-export type MirrorHealthConfig = z.infer<typeof mirrorHealthSchema>;
 
 export type MirrorWarningKind = 'one-direction' | 'capture-loss' | 'no-http' | 'encrypted';
 export const MIRROR_WARNING_KINDS: readonly MirrorWarningKind[] = ['one-direction', 'capture-loss', 'no-http', 'encrypted'];

@@ -8,7 +8,7 @@ import type { PolicyResult } from '../alerting';
 import type { Alert } from '../alerting/types';
 import type { InventoryEvent } from '../inventory/types';
 import { openDatabase, type Db } from '../store/database';
-import { ALL_MIGRATIONS } from '../store/schema';
+import { ALL_MIGRATIONS } from './migrations';
 import { openAlertStage, type AlertStage } from './alert-stage';
 import { openInventoryStage, type InventoryStage } from './inventory-stage';
 

@@ -2,7 +2,7 @@
 // datagram to the AF_UNIX socket named by $NOTIFY_SOCKET ('@' = abstract namespace). Everything is a
 // no-op outside a Type=notify service, so the daemon calls it unconditionally.
 import type { Counters } from '../core/counters';
-import { loadNative } from '../capture/native-binding';
+import { loadNativeAddon } from '../core/native-addon';
 
 export interface SystemdNotifierOptions {
   /** Where NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID are read (default: process.env). */
@@ -120,7 +120,7 @@ export class SystemdNotifier {
   notify(state: string): boolean {
     if (this.socketPath === undefined) return false;
     try {
-      loadNative().sendUnixDatagram(this.socketPath, Buffer.from(state, 'utf8'));
+      loadNativeAddon().sendUnixDatagram(this.socketPath, Buffer.from(state, 'utf8'));
     } catch (err) {
       this.counters?.inc('systemd.notify.errors');
       this.onError?.(err as Error, state);

@@ -2,7 +2,7 @@
 // configuration bounds, the layer counter and the fragment table. The protocol decoders are plain
 // functions taking this context, so the hot path creates no closures.
 import type { Counters } from '../core/counters';
-import type { DecodeConfig } from '../config/schema';
+import type { DecodeConfig } from './config';
 import { DecodedPacket, DecodeStatus, MAX_TUNNELS, Transport, type TunnelKind } from './types';
 import { A } from './anomalies';
 import { Layer } from './layers';

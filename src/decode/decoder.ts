@@ -3,7 +3,7 @@
 // port). The normal path allocates nothing: addresses are copied into the reused output record and
 // the payload is an offset range into the frame's own buffer (or a reassembled-fragment buffer).
 import type { Counters } from '../core/counters';
-import type { DecodeConfig } from '../config/schema';
+import type { DecodeConfig } from './config';
 import type { RawFrame } from '../capture/types';
 import { DecodeStatus, type DecodedPacket } from './types';
 import { DecodeCtx } from './context';

@@ -3,7 +3,7 @@
 // datagram buffers held (evict oldest), timeoutSec of packet time since the first fragment.
 // Overlaps keep the first data received ("first-data-wins") and are counted.
 import type { Counters } from '../core/counters';
-import type { FragmentConfig } from '../config/schema';
+import type { FragmentConfig } from './config';
 import type { DecodedPacket } from './types';
 import { FRAG_V4, FRAG_V6, type FragNames } from './anomalies';
 

@@ -27,7 +27,7 @@ export const INVENTORY_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
-  // 2 and 3 are the alert store and the outbox (src/store/schema.ts lists every migration).
+  // 2 and 3 are the alert store and the outbox (src/daemon/migrations.ts lists every migration).
   {
     version: 4,
     name: 'inventory: why an endpoint is drift or zombie',

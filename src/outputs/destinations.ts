@@ -1,11 +1,11 @@
 // Builds the configured alert destinations (webhooks and syslog collectors): each one's transport,
 // retry policy and filter. Every destination is fed from the durable outbox by the dispatcher.
-import type { OutputsConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
+import type { OutputsConfig } from './config';
 import type { RetryPolicy } from './outbox/backoff';
-import { createSyslogTransport } from './syslog/config';
+import { createSyslogTransport } from './syslog/create-transport';
 import type { DestinationFilter, Transport } from './types';
-import { createWebhookTransport, destinationFilter, webhookRetryPolicy } from './webhook/config';
+import { createWebhookTransport, destinationFilter, webhookRetryPolicy } from './webhook/create-transport';
 
 export interface Destination {
   readonly kind: 'webhook' | 'syslog';

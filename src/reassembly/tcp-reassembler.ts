@@ -3,7 +3,7 @@
 // (retransmissions and overlaps never replace data already delivered or buffered). Missing data
 // becomes an explicit gap when the peer has acknowledged past the hole, when a buffer bound is hit,
 // or when the direction ends; then delivery carries on after it.
-import type { ReassemblyConfig } from '../config/schema';
+import type { ReassemblyConfig } from './config';
 import type { Counters } from '../core/counters';
 import { ipToString } from '../core/ip';
 import { TcpFlag, TUNNEL_KIND_NAMES, type DecodedPacket } from '../decode/types';

@@ -17,7 +17,7 @@ import { Counters } from '../../src/core/counters';
 import { EndpointStore } from '../../src/inventory/endpoint-store';
 import { BatchWriter } from '../../src/store/batch-writer';
 import { openDatabase } from '../../src/store/database';
-import { ALL_MIGRATIONS } from '../../src/store/schema';
+import { ALL_MIGRATIONS } from '../../src/daemon/migrations';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-inventory-restart-'));
 // DVWA SQL-injection probes (zeek/zeek test trace): one endpoint called three times over separate

@@ -5,14 +5,7 @@
 // without parsing MSG; MSG is the whole alert as JSON (with the UTF-8 BOM, §6.4) or as CEF.
 import type { Alert } from '../../alerting/types';
 import { formatCef } from './cef';
-import { syslogPri } from './syslog-fields';
-
-/**
- * Default SD-ID. 32473 is the enterprise number IANA reserves for documentation (RFC 5612); an
- * operator with its own Private Enterprise Number sets `sdId` in the destination's config.
- */
-export const DEFAULT_SD_ID = 'tapwatch@32473';
-export const DEFAULT_APP_NAME = 'tapwatch';
+import { DEFAULT_APP_NAME, DEFAULT_SD_ID, SD_ID_PATTERN, syslogPri } from './syslog-fields';
 
 export const HOSTNAME_MAX = 255;
 export const APP_NAME_MAX = 48;
@@ -22,9 +15,6 @@ export const SD_NAME_MAX = 32;
 
 const UTF8_BOM = '\uFEFF';
 const NILVALUE = '-';
-
-/** SD-ID (§6.3.2): 1–32 PRINTUSASCII except `=`, SP, `]`, `"`; private ones are `name@enterprise-number`. */
-export const SD_ID_PATTERN = /^[!#-<>-\\^-~]{1,32}$/;
 
 export type MessageBody = 'json' | 'cef';
 

@@ -1,7 +1,17 @@
-// Syslog vocabulary shared by the RFC 5424 formatter, the config schema and CEF: facility names and
-// codes (RFC 5424 §6.2.1, names as rsyslog/syslog-ng spell them) and the mapping from our Severity
-// to syslog severities (§6.2.1 table 2).
+// Syslog vocabulary shared by the RFC 5424 formatter, the config schema and CEF: default header fields,
+// the SD-ID syntax, facility names and codes (RFC 5424 §6.2.1, names as rsyslog/syslog-ng spell them)
+// and the mapping from our Severity to syslog severities (§6.2.1 table 2).
 import type { Severity } from '../../alerting/types';
+
+/**
+ * Default SD-ID. 32473 is the enterprise number IANA reserves for documentation (RFC 5612); an
+ * operator with its own Private Enterprise Number sets `sdId` in the destination's config.
+ */
+export const DEFAULT_SD_ID = 'tapwatch@32473';
+export const DEFAULT_APP_NAME = 'tapwatch';
+
+/** SD-ID (§6.3.2): 1–32 PRINTUSASCII except `=`, SP, `]`, `"`; private ones are `name@enterprise-number`. */
+export const SD_ID_PATTERN = /^[!#-<>-\\^-~]{1,32}$/;
 
 export const FACILITIES = {
   kern: 0,

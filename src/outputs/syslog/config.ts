@@ -1,18 +1,8 @@
-// Config of one syslog destination and the factory that turns it into a Transport. The integrator
-// puts `syslogDestinationSchema` in the outputs section (e.g. `syslog: z.array(...).default([])`).
-// Defaults that depend on the protocol (port, framing, message cap) are filled in by the schema,
-// so the parsed config always says what will be used.
-import { UnixDatagramTransport } from './transport-unix-dgram';
-import { readFileSync } from 'node:fs';
+// Config of one syslog destination. The outputs section lists them (`outputs/config.ts`); the factory
+// that turns one into a Transport is `create-transport.ts`. Defaults that depend on the protocol (port,
+// framing, message cap) are filled in by the schema, so the parsed config always says what will be used.
 import { z } from 'zod';
-import type { Counters } from '../../core/counters';
-import { DEFAULT_APP_NAME, DEFAULT_SD_ID, formatRfc5424, SD_ID_PATTERN } from '../formats/rfc5424';
-import { FACILITIES, FACILITY_NAMES } from '../formats/syslog-fields';
-import type { Transport } from '../types';
-import { createTcpTransport } from './transport-tcp';
-import { createTlsTransport, type TlsMaterial } from './transport-tls';
-import { UdpTransport } from './transport-udp';
-import { createUnixTransport } from './transport-unix';
+import { DEFAULT_APP_NAME, DEFAULT_SD_ID, FACILITY_NAMES, SD_ID_PATTERN } from '../formats/syslog-fields';
 
 const port = z.number().int().min(1).max(65535);
 
@@ -86,57 +76,3 @@ export const syslogDestinationSchema = syslogDestinationObject
 
 export type SyslogDestinationInput = z.input<typeof syslogDestinationSchema>;
 export type SyslogDestinationConfig = z.output<typeof syslogDestinationSchema>;
-
-/** A PEM file named in config that cannot be read: says which option and which file. */
-export class SyslogConfigError extends Error {
-  override readonly name = 'SyslogConfigError';
-}
-
-function readPem(option: string, file: string): Buffer | undefined {
-  if (file === '') return undefined;
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new SyslogConfigError(`syslog ${option} ${file}: ${(err as Error).message}`);
-  }
-}
-
-export function createSyslogTransport(config: SyslogDestinationConfig, counters: Counters): Transport {
-  const facility = FACILITIES[config.facility];
-  const format = (alert: Parameters<typeof formatRfc5424>[0]): string =>
-    formatRfc5424(alert, {
-      facility,
-      appName: config.appName,
-      sdId: config.sdId,
-      body: config.format,
-      ...(config.hostname ? { hostname: config.hostname } : {}),
-    });
-  const common = {
-    name: config.name,
-    maxMessageBytes: config.maxMessageBytes,
-    maxBatch: config.maxBatch,
-    format,
-    counters,
-  };
-  const stream = { ...common, framing: config.framing, connectTimeoutMs: config.connectTimeoutMs, reconnect: config.reconnect };
-  switch (config.protocol) {
-    case 'udp':
-      return new UdpTransport({ ...common, host: config.host, port: config.port });
-    case 'tcp':
-      return createTcpTransport({ ...stream, host: config.host, port: config.port });
-    case 'tls': {
-      const material: TlsMaterial = {
-        ca: readPem('tls.ca', config.tls.ca),
-        cert: readPem('tls.cert', config.tls.cert),
-        key: readPem('tls.key', config.tls.key),
-        rejectUnauthorized: config.tls.rejectUnauthorized,
-        ...(config.tls.servername ? { servername: config.tls.servername } : {}),
-      };
-      return createTlsTransport({ ...stream, host: config.host, port: config.port, tls: material });
-    }
-    case 'unix':
-      return createUnixTransport({ ...stream, path: config.path });
-    case 'unix-dgram':
-      return new UnixDatagramTransport({ ...common, path: config.path });
-  }
-}

@@ -4,7 +4,7 @@
 // the same call sd_notify uses); it never blocks: a full socket queue is a retry.
 import type { Alert } from '../../alerting/types';
 import type { Counters } from '../../core/counters';
-import { loadNative } from '../../capture/native-binding';
+import { loadNativeAddon } from '../../core/native-addon';
 import type { SendResult, Transport } from '../types';
 import { describeError } from './errors';
 import { encodeMessage } from './framing';
@@ -32,7 +32,7 @@ export class UnixDatagramTransport implements Transport {
 
   send(alerts: readonly Alert[]): Promise<SendResult> {
     if (this.closed) return Promise.resolve({ kind: 'retry', reason: `syslog ${this.name}: transport closed` });
-    const { sendUnixDatagram } = loadNative();
+    const { sendUnixDatagram } = loadNativeAddon();
     for (const alert of alerts) {
       let message: Buffer;
       try {

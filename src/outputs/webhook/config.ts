@@ -1,10 +1,8 @@
-// Config fragments for webhook destinations and the outbox feeding them (the integrator merges them
-// into src/config/schema.ts), and the factory that turns one destination's config into a Transport.
+// Config of webhook destinations and of the outbox feeding every output (`outputs/config.ts` lists
+// them); the factory that turns one destination into a Transport is `create-transport.ts`.
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../../alerting/types';
-import type { RetryPolicy } from '../outbox/backoff';
-import type { DestinationFilter } from '../types';
-import { RESERVED_HEADERS, WebhookTransport } from './transport';
+import { RESERVED_HEADERS } from './headers';
 
 export const destinationFilterSchema = z
   .object({
@@ -95,34 +93,3 @@ export const outboxSchema = z
 
 export type WebhookDestinationConfig = z.infer<typeof webhookDestinationSchema>;
 export type OutboxConfig = z.infer<typeof outboxSchema>;
-
-/** The parsed filter is the shared DestinationFilter record (this stops compiling if they drift). */
-export function destinationFilter(config: WebhookDestinationConfig): DestinationFilter {
-  return config.filter;
-}
-
-/** The signing secret of `config`, from the YAML or from the environment variable it names. */
-export function resolveWebhookSecret(config: WebhookDestinationConfig, env: NodeJS.ProcessEnv = process.env): string {
-  if (config.secret !== undefined) return config.secret;
-  const name = config.secretEnv ?? '';
-  const value = env[name];
-  if (value === undefined || value === '') throw new Error(`webhook ${config.name}: environment variable ${name} (secretEnv) is not set`);
-  return value;
-}
-
-/** Retry settings of `config` in the dispatcher's terms. */
-export function webhookRetryPolicy(config: WebhookDestinationConfig): RetryPolicy {
-  return { initialMs: config.retry.initialMs, maxMs: config.retry.maxMs, maxRetryAfterMs: config.retry.maxRetryAfterMs };
-}
-
-export function createWebhookTransport(config: WebhookDestinationConfig, env: NodeJS.ProcessEnv = process.env): WebhookTransport {
-  return new WebhookTransport({
-    name: config.name,
-    url: config.url,
-    format: config.format,
-    maxBatch: config.batch.maxAlerts,
-    headers: config.headers,
-    secret: resolveWebhookSecret(config, env),
-    timeoutMs: config.timeoutMs,
-  });
-}

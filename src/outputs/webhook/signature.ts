@@ -22,9 +22,6 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'X-Tapwatch-Signature';
-export const TIMESTAMP_HEADER = 'X-Tapwatch-Timestamp';
-
 /** Lowercase hex HMAC-SHA256 of `"<t>.<body>"`. */
 export function computeSignature(secret: string, timestampSec: number, body: string | Buffer): string {
   return createHmac('sha256', secret).update(`${timestampSec}.`).update(body).digest('hex');

@@ -6,7 +6,8 @@ import type { Alert } from '../../alerting/types';
 import type { SendResult, Transport } from '../types';
 import { createAgent, postOnce, type HttpReply } from './http-post';
 import { parseRetryAfter } from './retry-after';
-import { signatureHeader, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature';
+import { RESERVED_HEADERS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './headers';
+import { signatureHeader } from './signature';
 import { slackMessage } from './slack';
 
 export type WebhookFormat = 'json' | 'slack';
@@ -24,18 +25,6 @@ export interface WebhookTransportOptions {
   /** Wall clock in milliseconds (signature time, Retry-After dates). */
   readonly now?: () => number;
 }
-
-/** Header names Tapwatch sets itself; config may not override them. */
-export const RESERVED_HEADERS: readonly string[] = [
-  'content-type',
-  'content-length',
-  'host',
-  'transfer-encoding',
-  'connection',
-  'idempotency-key',
-  SIGNATURE_HEADER.toLowerCase(),
-  TIMESTAMP_HEADER.toLowerCase(),
-];
 
 export class WebhookTransport implements Transport {
   readonly name: string;

@@ -11,7 +11,7 @@ import { openAlertStage } from '../../../src/daemon/alert-stage';
 import { ALERT_COUNTS_TTL_MS, stageMetricsSources } from '../../../src/daemon/metrics';
 import type { Stages } from '../../../src/daemon/stages';
 import { openDatabase } from '../../../src/store/database';
-import { ALL_MIGRATIONS } from '../../../src/store/schema';
+import { ALL_MIGRATIONS } from '../../../src/daemon/migrations';
 import { finding, T0 } from '../alerting/helpers';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-alert-stage-'));

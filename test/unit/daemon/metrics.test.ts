@@ -2,7 +2,8 @@
 // between scrapes, and the event-loop lag that a blocked loop shows (and /readyz refuses).
 import t from 'tap';
 import { LiveSource } from '../../../src/capture/live-source';
-import { apiSchema, startHttpApi } from '../../../src/daemon/http-api';
+import { apiSchema } from '../../../src/daemon/config';
+import { startHttpApi } from '../../../src/daemon/http-api';
 import { SensorMetrics } from '../../../src/daemon/metrics';
 import { getJson, startServer } from '../../helpers/http-load';
 import { needsSharedData } from '../../helpers/shared-data';

@@ -4,7 +4,8 @@
 // loss estimate (Zeek's ACKs above a hole) is checked against the packets tcpdump removed.
 import t from 'tap';
 import { DecodeStatus, Transport } from '../../../src/decode/types';
-import { MirrorHealth, mirrorHealthSchema, type MirrorWarningKind } from '../../../src/daemon/mirror-health';
+import { mirrorHealthSchema } from '../../../src/daemon/config';
+import { MirrorHealth, type MirrorWarningKind } from '../../../src/daemon/mirror-health';
 import { needsSharedData } from '../../helpers/shared-data';
 import { hasTcpdump } from '../../helpers/tcpdump';
 import { ESPN, ESPN_CLIENT, newSensor, replay, tcpdumpFilter, TLS_HANDSHAKES } from './replay';

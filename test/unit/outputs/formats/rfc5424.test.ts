@@ -2,7 +2,8 @@
 // timestamp to the microsecond, structured-data escaping of hostile values, header caps, JSON body.
 import t from 'tap';
 import type { Alert, Severity } from '../../../../src/alerting/types';
-import { DEFAULT_SD_ID, formatRfc5424, rfc3339Micros } from '../../../../src/outputs/formats/rfc5424';
+import { formatRfc5424, rfc3339Micros } from '../../../../src/outputs/formats/rfc5424';
+import { DEFAULT_SD_ID } from '../../../../src/outputs/formats/syslog-fields';
 import { FACILITIES } from '../../../../src/outputs/formats/syslog-fields';
 import { parseRfc5424, sampleAlert, sdParams, strictUtf8 } from '../../../helpers/syslog-parse';
 

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, SyslogConfigError, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport, SyslogConfigError } from '../../../../src/outputs/syslog/create-transport';
 import { StreamTransport } from '../../../../src/outputs/syslog/transport-stream';
 import { UdpTransport } from '../../../../src/outputs/syslog/transport-udp';
 

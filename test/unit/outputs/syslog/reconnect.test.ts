@@ -2,7 +2,8 @@
 // delay that grows), the transport reconnects by itself, and later alerts arrive.
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport } from '../../../../src/outputs/syslog/create-transport';
 import type { SendResult } from '../../../../src/outputs/types';
 import type { Alert } from '../../../../src/alerting/types';
 import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';

@@ -2,7 +2,8 @@
 // the test's own de-framer, as exactly 1,000 valid RFC 5424 messages in order; also LF framing.
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport } from '../../../../src/outputs/syslog/create-transport';
 import type { SendResult } from '../../../../src/outputs/types';
 import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
 import { startCollector } from '../../../helpers/syslog-collector';

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, syslogDestinationSchema, type SyslogDestinationInput } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema, type SyslogDestinationInput } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport } from '../../../../src/outputs/syslog/create-transport';
 import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
 import { startCollector } from '../../../helpers/syslog-collector';
 

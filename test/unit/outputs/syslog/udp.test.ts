@@ -4,7 +4,8 @@ import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport } from '../../../../src/outputs/syslog/create-transport';
 import { parseRfc5424, sampleAlert, sdParams, strictUtf8, waitFor } from '../../../helpers/syslog-parse';
 
 async function listener(): Promise<{ socket: dgram.Socket; datagrams: Buffer[]; port: number }> {

@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Counters } from '../../../../src/core/counters';
-import { createSyslogTransport, syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { syslogDestinationSchema } from '../../../../src/outputs/syslog/config';
+import { createSyslogTransport } from '../../../../src/outputs/syslog/create-transport';
 import { parseRfc5424, sampleAlert, sdParams } from '../../../helpers/syslog-parse';
 import { NotifyListener, hasSocat } from '../../../helpers/unix-datagram-listener';
 

@@ -2,14 +2,8 @@
 // batches, Tapwatch's own headers cannot be overridden, names are unique and fit counter names; the
 // factory reads a secretEnv secret and signs with it.
 import t from 'tap';
-import {
-  createWebhookTransport,
-  outboxSchema,
-  resolveWebhookSecret,
-  webhookDestinationSchema,
-  webhookRetryPolicy,
-  webhooksSchema,
-} from '../../../../src/outputs/webhook/config';
+import { outboxSchema, webhookDestinationSchema, webhooksSchema } from '../../../../src/outputs/webhook/config';
+import { createWebhookTransport, resolveWebhookSecret, webhookRetryPolicy } from '../../../../src/outputs/webhook/create-transport';
 import { makeAlert } from '../../../fixtures/outbox/alerts';
 import { Receiver } from '../../../fixtures/outbox/receiver';
 

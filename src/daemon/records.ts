@@ -1,9 +1,10 @@
-// JSON records printed by `replay --format jsonl`: one object per line with a `type` field.
+// Records the sensor prints and logs (`replay --format jsonl`, the daemon's alert and stats lines): one
+// object per line with a `type` field, plus their text forms. In daemon/ because the CLI sits above it.
 import { redactUri } from '../http/redact-uri';
 import type { Alert } from '../alerting/types';
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
-import type { Sensor } from '../daemon/sensor';
+import type { Sensor } from './sensor';
 import type { HttpTransaction } from '../http/types';
 
 const TCP_FLAG_LETTERS = 'FSRPAUEC';
