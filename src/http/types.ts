@@ -1,6 +1,29 @@
 // Output of the HTTP/1.x analyzer (DESIGN §2, HttpTransaction). Downstream stages import only this file.
+import type { JwtClaims } from '../core/jwt';
+
+export type { JwtClaims } from '../core/jwt';
 
 export type Completeness = 'full' | 'request-only' | 'response-only' | 'gapped';
+
+export type CredentialKind = 'bearer-jwt' | 'bearer-opaque' | 'basic' | 'api-key-header' | 'api-key-query' | 'session-cookie';
+
+/**
+ * A credential the request carried, without the secret: a keyed fingerprint (the same secret gives
+ * the same hash within one installation) plus what is not secret.
+ */
+export interface TransactionCredential {
+  readonly kind: CredentialKind;
+  /**
+   * Header, query parameter or cookie name (lower-cased); for `basic` the user name, or null when the
+   * password is empty (the user part is then the secret, as with API keys sent as Basic user);
+   * null for bearer tokens.
+   */
+  readonly name: string | null;
+  /** HMAC-SHA256 of the credential as sent, keyed by the installation key: 32 hex characters. */
+  readonly hash: string;
+  /** For a value shaped like a JWT: its claims, read without verification, bounded. */
+  readonly claims: JwtClaims | null;
+}
 
 /** One request/response exchange. Plain, immutable once emitted. */
 export interface HttpTransaction {
@@ -10,6 +33,11 @@ export interface HttpTransaction {
   /** `ip:port` of the side that sent the request (IPv6 as `[ip]:port`). */
   readonly client: string;
   readonly server: string;
+  /** Address of the requesting side, without brackets or port (`10.0.0.1`, `2001:db8::1`). */
+  readonly clientIp: string;
+  readonly clientPort: number;
+  readonly serverIp: string;
+  readonly serverPort: number;
   readonly vlanIds: readonly number[];
   readonly tunnels: readonly string[];
   /** Request time in seconds (packet time); the response time for a response-only transaction. */
@@ -38,6 +66,8 @@ export interface HttpTransaction {
   readonly authorization: string | null;
   /** For a Bearer JWT: the `alg` of its header (the token itself is never kept). */
   readonly authJwtAlg: string | null;
+  /** Credentials of the request (Authorization, API-key headers and query parameters, session cookies), at most 4. */
+  readonly credentials: readonly TransactionCredential[];
   readonly xForwardedFor: string | null;
   /** Cookie names of the request (values are not kept). */
   readonly cookieNames: readonly string[];

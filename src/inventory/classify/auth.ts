@@ -1,6 +1,7 @@
 // Auth classification per transaction (issue 4 §2): none, Basic, Bearer (JWT alg read without
 // verification when the credential is available), Digest/other schemes, API-key header or query
 // parameter (configurable names), session cookie (configurable names); unauthenticated success.
+import { DEFAULT_API_KEY_HEADERS, DEFAULT_API_KEY_QUERY_PARAMS, DEFAULT_SESSION_COOKIES } from '../../core/credential-names';
 import { decodeJwtHeader } from './format';
 import type { AuthClassification, AuthKind } from './types';
 
@@ -16,9 +17,9 @@ export interface AuthOptions {
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
-  apiKeyHeaders: ['x-api-key', 'api-key', 'api_key', 'apikey', 'x-apikey', 'x-auth-token', 'x-access-token', 'x-api-token', 'x-token', 'ocp-apim-subscription-key'],
-  apiKeyQueryParams: ['api_key', 'apikey', 'api-key', 'key', 'token', 'access_token', 'auth_token'],
-  sessionCookies: ['session', 'sessionid', 'session_id', 'sid', 'jsessionid', 'phpsessid', 'asp.net_sessionid', 'connect.sid', 'laravel_session', '_session_id', 'auth_token', 'access_token'],
+  apiKeyHeaders: DEFAULT_API_KEY_HEADERS,
+  apiKeyQueryParams: DEFAULT_API_KEY_QUERY_PARAMS,
+  sessionCookies: DEFAULT_SESSION_COOKIES,
   sessionCookieHeuristic: true,
 };
 

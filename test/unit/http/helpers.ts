@@ -1,6 +1,7 @@
 // Step-by-step driver for unit tests: explicit order of data, gaps and ends on either direction.
 import { Counters } from '../../../src/core/counters';
 import { HttpAnalyzer } from '../../../src/http/analyzer';
+import type { CredentialOptions } from '../../../src/http/credentials';
 import type { HttpTransaction } from '../../../src/http/types';
 import type { HttpConfig } from '../../../src/config/schema';
 import type { Direction } from '../../../src/reassembly/types';
@@ -19,10 +20,10 @@ export interface Driven {
   accepted: boolean[];
 }
 
-export function drive(steps: Step[], config: Partial<HttpConfig> = {}, flowSpec: FlowSpec = {}): Driven {
+export function drive(steps: Step[], config: Partial<HttpConfig> = {}, flowSpec: FlowSpec = {}, credentials: CredentialOptions = {}): Driven {
   const counters = new Counters();
   const txs: HttpTransaction[] = [];
-  const an = new HttpAnalyzer(makeConfig(config), counters, (tx) => txs.push(tx));
+  const an = new HttpAnalyzer(makeConfig(config), counters, (tx) => txs.push(tx), credentials);
   const flow = makeFlow(flowSpec);
   const offsets = [0, 0];
   const accepted: boolean[] = [];
