@@ -2,12 +2,13 @@
 import path from 'node:path';
 import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
+import { installationKeyFor } from '../core/installation-key';
 import { createLogger } from '../core/logger';
 import { httpRecord } from '../http/record';
-import { alertRecord, alertText, packetRecord, statsRecord, statsText, transactionText } from './records';
+import { alertRecord, alertText, packetRecord, statsRecord, statsText, transactionText } from '../daemon/records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
-import { openStages, type Stages } from '../daemon/stages';
+import { openPipeline, type Pipeline } from '../daemon/pipeline';
 import { CaptureError } from '../capture/errors';
 import { checkDbOption } from './db-option';
 import { alertSummaryText, endpointMapText } from './replay-summary';
@@ -41,7 +42,9 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   // the alert stage's rare runtime logs
   const log = createLogger(config.log.level, true);
   const inputs = files.length > 0 ? files : [BUNDLED_SAMPLE];
-  const sensor = new Sensor(config, undefined, opts.decodeOnly === true);
+  // the state database's directory holds the installation key; without one, a per-process key
+  const installationKey = installationKeyFor(opts.db ?? (config.store.path || null));
+  const sensor = new Sensor(config, undefined, opts.decodeOnly === true, { installationKey });
   const out = new JsonlWriter(process.stdout);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
   if (opts.flows && jsonl) sensor.onFlowClosed((f) => out.write({ type: 'flow', ...f }));
@@ -50,11 +53,11 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   }
 
   // --no-inventory and --decode-only measure the stream stages alone: nothing after HTTP runs
-  let stages: Stages | null = null;
+  let pipeline: Pipeline | null = null;
   if (config.inventory.enabled && opts.inventory !== false && opts.decodeOnly !== true) {
     const dbPath = opts.db ?? (config.store.path || null);
     try {
-      stages = openStages(config, sensor.counters, dbPath, true, log, {
+      pipeline = openPipeline(config, sensor, { dbPath, log, hooks: {
         onInventoryEvent: (e) => {
           if (jsonl) out.write(e);
         },
@@ -62,17 +65,17 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
           if (jsonl) out.write(alertRecord(alert));
           else out.writeRaw(alertText(alert));
         },
-      });
+      } });
     } catch (err) {
       throw new CliFailure(`cannot open the state database ${dbPath ?? '(in memory)'} or an alert destination: ${(err as Error).message}`);
     }
-    const inventory = stages.inventory;
+    const inventory = pipeline.stages.inventory;
     if (inventory) {
       for (const e of inventory.specErrors) sayError(`OpenAPI spec skipped: ${e}`);
       inventory.inventory.onStoreError = (err) => sayError(`writing the endpoint map failed (will retry): ${err.message}`);
-      sensor.onTransaction((tx) => inventory.inventory.observe(tx));
     }
   }
+  const stages = pipeline?.stages ?? null;
 
   let exitCode = 0;
   let badFilter: string | null = null;
@@ -102,9 +105,9 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   // read before the database closes; it stays 0 when everything was delivered
   let undelivered = 0;
   let summary = '';
-  if (stages) {
+  if (pipeline && stages) {
     const open = stages;
-    const closed = await open.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs, () => {
+    const closed = await pipeline.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs, () => {
       undelivered = open.alerts.backlog();
       if (jsonl || badFilter !== null) return;
       if (open.inventory) summary += endpointMapText(open.inventory.inventory.rows(), open.dbFile === ':memory:' ? null : open.dbFile);

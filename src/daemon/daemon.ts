@@ -6,11 +6,13 @@
 // outbox `outputs.outbox.drainTimeoutMs` and close SQLite, all within `daemon.shutdownTimeoutSec`.
 import type { TapwatchConfig } from '../config/schema';
 import type { Logger } from '../core/logger';
-import { statsRecord, alertRecord } from '../cli/records';
+import { statsRecord, alertRecord } from './records';
 import { CaptureSupervisor } from './capture-supervisor';
 import { Sensor } from './sensor';
+import { installationKeyFor } from '../core/installation-key';
 import { logInventoryEvent } from './inventory-stage';
-import { openStages, type Stages } from './stages';
+import { openPipeline, type Pipeline } from './pipeline';
+import type { Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
 import { startHttpApi, type HttpApi } from './http-api';
 import { SensorMetrics, stageMetricsSources } from './metrics';
@@ -41,6 +43,9 @@ export class Daemon {
   config: Readonly<TapwatchConfig>;
   readonly sensor: Sensor;
   stages: Stages | null = null;
+  private pipeline: Pipeline | null = null;
+  private key: Buffer | null = null;
+  private readonly installationKey = (): Buffer => (this.key ??= installationKeyFor(this.opts.dbPath));
   supervisor: CaptureSupervisor | null = null;
   private readonly startedAt = process.hrtime.bigint();
   /** True once start() succeeded: a failed start has no capture to report stats of. */
@@ -58,7 +63,8 @@ export class Daemon {
     private readonly opts: DaemonOptions,
   ) {
     this.config = initial;
-    this.sensor = new Sensor(initial);
+    // the key file sits beside the database: read (or made) once the state directory may exist
+    this.sensor = new Sensor(initial, undefined, false, { installationKey: this.installationKey });
     this.notifier = new SystemdNotifier({ counters: this.sensor.counters, onError: (err) => this.log.warn({ err: err.message }, 'sd_notify failed') });
   }
 
@@ -89,15 +95,21 @@ export class Daemon {
     const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, () => this.config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
     this.supervisor = supervisor;
     supervisor.start();
-    this.stages = openStages(config, this.sensor.counters, this.opts.dbPath, config.inventory.enabled, this.log, {
-      onInventoryEvent: (e) => logInventoryEvent(this.log, e),
-      onAlert: (alert, result) => this.log.warn({ alert: alertRecord(alert), outcome: result.outcome }, `alert: ${alert.type} ${alert.severity}`),
+    this.pipeline = openPipeline(config, this.sensor, {
+      dbPath: this.opts.dbPath,
+      log: this.log,
+      hooks: {
+        onInventoryEvent: (e) => logInventoryEvent(this.log, e),
+        onAlert: (alert, result) => this.log.warn({ alert: alertRecord(alert), outcome: result.outcome }, `alert: ${alert.type} ${alert.severity}`),
+      },
     });
+    this.stages = this.pipeline.stages;
+    // now, so a damaged key file stops the start instead of the first credential's transaction
+    this.installationKey();
     const inventory = this.stages.inventory;
     if (inventory) {
       for (const e of inventory.specErrors) this.log.warn({ err: e }, 'OpenAPI spec skipped');
       inventory.inventory.onStoreError = (err) => this.log.error({ err: err.message }, 'inventory flush failed; will retry');
-      this.sensor.onTransaction((tx) => inventory.inventory.observe(tx));
     }
     this.log.info(
       { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
@@ -240,7 +252,6 @@ export class Daemon {
     // idle flows still time out and their transactions are reported.
     let lastPackets = 0;
     let lastPacketWall = Date.now();
-    let lastFlush = 0;
     this.heartbeat = setInterval(() => {
       const s = this.sensor.summary;
       let now = s.lastTs;
@@ -251,12 +262,9 @@ export class Daemon {
         now = s.lastTs + (Date.now() - lastPacketWall) / 1000;
         this.sensor.advanceTime(now);
       }
-      // the inventory flushes on its transactions' clock; a quiet link still gets its writes (and
+      // the consumers tick and flush on the packet clock; a quiet link still gets its writes (and
       // its spec-status findings) within a flush interval
-      if (s.packets > 0 && now - lastFlush >= this.config.store.flushIntervalSec) {
-        lastFlush = now;
-        this.stages?.inventory?.inventory.flush(now);
-      }
+      if (s.packets > 0) this.pipeline?.tick(now);
     }, 1000);
   }
 
@@ -268,7 +276,7 @@ export class Daemon {
     await this.api?.close();
     this.metrics?.stop();
     this.sensor.finish();
-    const closed = await this.stages?.close(this.sensor.summary.packets > 0 ? this.sensor.summary.lastTs : 0, this.config.outputs.outbox.drainTimeoutMs);
+    const closed = await this.pipeline?.close(this.sensor.summary.packets > 0 ? this.sensor.summary.lastTs : 0, this.config.outputs.outbox.drainTimeoutMs);
     if (closed && !closed.drained) this.log.warn('alerts not delivered before the drain timeout stay queued in the database for the next start');
     if (this.started) this.log.info(this.statsRecord(), 'capture stopped');
     return 0;

@@ -9,6 +9,7 @@ import { Counters } from '../core/counters';
 import { PacketDecoder } from '../decode/decoder';
 import { DecodedPacket, DecodeStatus, Transport } from '../decode/types';
 import { HttpAnalyzer } from '../http/analyzer';
+import type { CredentialOptions } from '../http/credentials';
 import type { HttpTransaction } from '../http/types';
 import { TcpReassembler, type FlowSummary } from '../reassembly/tcp-reassembler';
 import { TrafficSummary } from './traffic-summary';
@@ -33,18 +34,21 @@ export class Sensor {
   private readonly packet = new DecodedPacket();
   private readonly observers: PacketObserver[] = [];
   private readonly txListeners: TransactionListener[] = [];
+  private readonly batchEndListeners: (() => void)[] = [];
 
   /**
    * @param decodeOnly stop after decode (benchmarks of the capture + decode stages alone).
+   * @param credentials installation key and names for credential fingerprints (`installationKeyFor`).
    */
   constructor(
     readonly config: Readonly<TapwatchConfig>,
     counters = new Counters(),
     private readonly decodeOnly = false,
+    credentials: CredentialOptions = {},
   ) {
     this.counters = counters;
     this.decoder = new PacketDecoder(config.decode, counters);
-    this.http = new HttpAnalyzer(config.http, counters, this.emitTransaction);
+    this.http = new HttpAnalyzer(config.http, counters, this.emitTransaction, credentials);
     this.reassembler = new TcpReassembler(config.reassembly, counters, this.http);
   }
 
@@ -66,7 +70,13 @@ export class Sensor {
   /** Batch callback handed to sources: synchronous, no allocation per packet. */
   readonly handleBatch = (batch: Buffer, count: number, linkType: number): void => {
     forEachFrame(batch, count, linkType, this.frame, this.handleFrame);
+    for (let i = 0; i < this.batchEndListeners.length; i++) this.batchEndListeners[i]!();
   };
+
+  /** Called after each capture batch (and after `finish`): the pipeline's hand-off point. */
+  onBatchEnd(listener: () => void): void {
+    this.batchEndListeners.push(listener);
+  }
 
   private readonly handleFrame = (frame: RawFrame): void => {
     const pkt = this.packet;
@@ -105,5 +115,6 @@ export class Sensor {
   /** End of input (end of replay, shutdown): flush every flow so pending transactions are reported. */
   finish(): void {
     this.reassembler.closeAll('shutdown');
+    for (let i = 0; i < this.batchEndListeners.length; i++) this.batchEndListeners[i]!();
   }
 }

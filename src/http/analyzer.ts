@@ -2,23 +2,19 @@
 // side is the client by content, runs one parser per direction and pairs requests with responses in
 // order (pipelining, bounded pending queue), then emits immutable HttpTransaction records.
 
-import { decodeJwtHeader } from '../core/jwt';
-import type { HttpConfig } from '../config/schema';
+import type { HttpConfig } from './config';
 import type { Counters } from '../core/counters';
 import type { Direction, EndReason, FlowInfo, StreamConsumer } from '../reassembly/types';
 import * as A from './anomalies';
 import { BodyCapture, decodeBody } from './body';
-import {
-  HEAD_CONTINUE,
-  HEAD_PAUSE_AFTER,
-  HEAD_SKIP_BODY,
-  HEAD_STOP,
-  ParserAdapter,
-  type MessageHead,
-  type ParserEvents,
-} from './parser-adapter';
+import { CredentialExtractor, NO_CREDENTIALS, type CredentialOptions } from './credentials';
+import { ParserAdapter } from './parser-adapter';
+import { HEAD_CONTINUE, HEAD_PAUSE_AFTER, HEAD_SKIP_BODY, HEAD_STOP, type MessageHead, type ParserEvents } from './parser-events';
 import { KIND_ANY, KIND_REQUEST, LineStartScanner } from './probe';
-import type { Completeness, HttpTransaction } from './types';
+import type { Completeness, HttpTransaction, TransactionCredential } from './types';
+
+/** Authorization values that are a scheme alone (a challenge-less `Negotiate`, an empty `Bearer`). */
+const SCHEME_ONLY = new Set(['basic', 'bearer', 'digest', 'negotiate', 'ntlm', 'token', 'hoba', 'mutual', 'aws4-hmac-sha256']);
 
 const MAX_HEADER_NAMES = 64;
 const MAX_COOKIE_NAMES = 32;
@@ -48,6 +44,8 @@ interface TxBuilder {
   contentEncoding: string | null;
   authorization: string | null;
   authJwtAlg: string | null;
+  /** Null until the request carries a credential (no allocation for the others). */
+  credentials: TransactionCredential[] | null;
   xForwardedFor: string | null;
   cookieNames: string[];
   headers: string[];
@@ -85,6 +83,10 @@ class FlowState {
   nextTxId = 1;
   client = '';
   server = '';
+  clientIp = '';
+  clientPort = 0;
+  serverIp = '';
+  serverPort = 0;
   stopped = false;
   closed = false;
   /** Bytes scanned before the roles were known. */
@@ -135,13 +137,16 @@ function pushName(list: string[], name: string, bound: number): void {
 
 export class HttpAnalyzer implements StreamConsumer {
   private readonly ports: Set<number>;
+  private readonly credentials: CredentialExtractor;
 
   constructor(
     private readonly config: HttpConfig,
     readonly counters: Counters,
     private readonly emit: (tx: HttpTransaction) => void,
+    credentialOptions: CredentialOptions = {},
   ) {
     this.ports = new Set(config.ports);
+    this.credentials = new CredentialExtractor(credentialOptions, counters);
   }
 
   onData(flow: FlowInfo, dir: Direction, data: Uint8Array, start: number, length: number, offset: number, ts: number): boolean {
@@ -278,6 +283,10 @@ export class HttpAnalyzer implements StreamConsumer {
     const resp = endpoint(flow.ipVersion, flow.respIp, flow.respPort);
     st.client = reqDir === 0 ? orig : resp;
     st.server = reqDir === 0 ? resp : orig;
+    st.clientIp = reqDir === 0 ? flow.origIp : flow.respIp;
+    st.clientPort = reqDir === 0 ? flow.origPort : flow.respPort;
+    st.serverIp = reqDir === 0 ? flow.respIp : flow.origIp;
+    st.serverPort = reqDir === 0 ? flow.respPort : flow.origPort;
     const limits = this.config;
     const reqSide = st.sides[reqDir];
     const respSide = st.sides[(1 - reqDir) as Direction];
@@ -353,6 +362,7 @@ export class HttpAnalyzer implements StreamConsumer {
       contentEncoding: null,
       authorization: null,
       authJwtAlg: null,
+      credentials: null,
       xForwardedFor: null,
       cookieNames: [],
       headers: [],
@@ -408,9 +418,14 @@ export class HttpAnalyzer implements StreamConsumer {
         case 'authorization': {
           // Scheme only: the credential never leaves this function.
           const sp = value.search(/[ \t]/);
-          tx.authorization = sp < 0 ? (value.length <= 32 && /^[A-Za-z][A-Za-z0-9._~+/-]*$/.test(value) ? value : '') : value.slice(0, sp);
-          // what a bearer JWT says about its signing (alg: none, HS256 ...) is kept, not the token
-          if (sp > 0 && tx.authorization.toLowerCase() === 'bearer') tx.authJwtAlg = decodeJwtHeader(value.slice(sp + 1).trim())?.alg ?? null;
+          // without a space the value is a scheme only when it names one: a bare API key sent as
+          // `Authorization: <key>` must never be kept (it would be printed as the scheme)
+          tx.authorization = sp < 0 ? (SCHEME_ONLY.has(value.toLowerCase()) ? value : value === '' ? '' : 'unknown') : value.slice(0, sp);
+          // the credential becomes a fingerprint; what a bearer JWT says about its signing (alg: none, HS256 ...) is kept
+          if (sp > 0) {
+            const alg = this.credentials.authorization(tx, tx.authorization, value.slice(sp + 1).trim());
+            if (tx.authorization.toLowerCase() === 'bearer') tx.authJwtAlg = alg;
+          }
           break;
         }
         case 'x-forwarded-for':
@@ -420,7 +435,9 @@ export class HttpAnalyzer implements StreamConsumer {
           for (const part of value.split(';')) {
             const eq = part.indexOf('=');
             const cname = (eq < 0 ? part : part.slice(0, eq)).trim();
-            if (cname !== '') pushName(tx.cookieNames, cname, MAX_COOKIE_NAMES);
+            if (cname === '') continue;
+            pushName(tx.cookieNames, cname, MAX_COOKIE_NAMES);
+            if (eq >= 0 && this.credentials.isSessionCookie(cname)) this.credentials.sessionCookie(tx, cname, part.slice(eq + 1));
           }
           break;
         case 'upgrade':
@@ -429,6 +446,8 @@ export class HttpAnalyzer implements StreamConsumer {
         case 'connection':
           if (/(^|,)[ \t]*upgrade[ \t]*(,|$)/i.test(value)) connUpgrade = true;
           break;
+        default:
+          if (this.credentials.isApiKeyHeader(name)) this.credentials.apiKeyHeader(tx, name, value);
       }
     }
     if (tx.host === null && tx.uri !== null) {
@@ -516,6 +535,7 @@ export class HttpAnalyzer implements StreamConsumer {
       } else {
         path = target;
       }
+      if (query !== null && query.length > 0) this.credentials.query(tx, query);
     }
     counters.inc(A.C_TRANSACTIONS);
     const out: HttpTransaction = {
@@ -523,6 +543,10 @@ export class HttpAnalyzer implements StreamConsumer {
       txId: tx.txId,
       client: st.client,
       server: st.server,
+      clientIp: st.clientIp,
+      clientPort: st.clientPort,
+      serverIp: st.serverIp,
+      serverPort: st.serverPort,
       vlanIds: st.flow.vlanIds,
       tunnels: st.flow.tunnels,
       ts: tx.hasReq ? tx.ts : (tx.respTs ?? tx.ts),
@@ -541,6 +565,7 @@ export class HttpAnalyzer implements StreamConsumer {
       respContentEncoding: tx.respContentEncoding,
       authorization: tx.authorization,
       authJwtAlg: tx.authJwtAlg,
+      credentials: tx.credentials ?? NO_CREDENTIALS,
       xForwardedFor: tx.xForwardedFor,
       cookieNames: tx.cookieNames,
       headers: tx.headers,

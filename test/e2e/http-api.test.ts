@@ -7,10 +7,11 @@ import t from 'tap';
 import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import { apiSchema, startHttpApi, type ReadinessState } from '../../src/daemon/http-api';
+import { apiSchema, mirrorHealthSchema } from '../../src/daemon/config';
+import { startHttpApi, type ReadinessState } from '../../src/daemon/http-api';
 import { SensorMetrics, stageMetricsSources } from '../../src/daemon/metrics';
-import { MirrorHealth, MIRROR_WARNING_KINDS, mirrorHealthSchema } from '../../src/daemon/mirror-health';
-import { openStages } from '../../src/daemon/stages';
+import { MirrorHealth, MIRROR_WARNING_KINDS } from '../../src/daemon/mirror-health';
+import { openPipeline } from '../../src/daemon/pipeline';
 import { Sensor } from '../../src/daemon/sensor';
 import { buildConfig } from '../../src/config/load';
 import { SEVERITIES, type Severity } from '../../src/alerting/types';
@@ -53,9 +54,10 @@ t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedD
     outputs: { webhooks: [{ name: 'hook', url: `http://127.0.0.1:${await closedPort()}/alerts`, secret: 'k', retry: { initialMs: 60_000, maxMs: 60_000 } }] },
   });
   const sensor = new Sensor(config);
-  const stages = openStages(config, sensor.counters, path.join(dir, 'state.db'), true, pino({ level: 'silent' }), {});
-  t.teardown(() => stages.close(0, 0));
-  sensor.onTransaction((tx) => stages.inventory!.inventory.observe(tx));
+  // the one composition root: the inventory is fed through it, as in run and replay
+  const pipeline = openPipeline(config, sensor, { dbPath: path.join(dir, 'state.db'), log: pino({ level: 'silent' }), hooks: {} });
+  const stages = pipeline.stages;
+  t.teardown(() => pipeline.close(0, 0));
   const health = new MirrorHealth(mirrorHealthSchema.parse({ minFlows: 10, minAcks: 50 }), sensor);
   await replay(sensor, ESPN);
   health.evaluate();

@@ -13,7 +13,9 @@ const cases: [string, string | null, string | null][] = [
   ['Bearer opaque-token-0123456789', 'Bearer', null],
   [`Basic ${SECRET_BASIC}`, 'Basic', null],
   ['Digest username="alice", realm="r", nonce="N0NCE", response="RESPONSEHASH"', 'Digest', null],
-  [SECRET_BASIC, '', null],
+  // a value without a scheme is a credential of an unknown scheme, never kept as the scheme
+  [SECRET_BASIC, 'unknown', null],
+  ['a1b2c3d4e5f60718293a4b5c6d7e8f90', 'unknown', null],
   ['Negotiate', 'Negotiate', null],
 ];
 

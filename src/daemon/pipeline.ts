@@ -1,0 +1,110 @@
+// The composition root (DESIGN §1) of everything after HttpTransaction, for `run`, `replay` and
+// the tests alike: the stages on one state database, the consumers in their order (identity →
+// inventory → features/baselines → detectors → models; today the inventory and the detectors),
+// a bounded hand-off from the sensor, and the packet clock that ticks and flushes them.
+//
+// Hand-off: the sensor's transactions are queued while a capture batch is decoded and handed to the
+// consumers when the batch ends, so their work, and the SQLite writes of the flush ticks, run between
+// batches rather than inside the packet loop. The queue holds at most `maxQueued` transactions; a
+// batch that makes more is handed over early (counted as pipeline.handoff.early), never dropped.
+// Records are the same whatever the batch size: every decision runs on transaction (packet) time.
+import type { TapwatchConfig } from '../config/schema';
+import type { Finding } from '../core/finding';
+import type { Logger } from '../core/logger';
+import { DETECTORS, type DetectorEntry } from '../detectors';
+import { emptyContext, type TransactionConsumer } from '../http/consumer';
+import type { HttpTransaction } from '../http/types';
+import { inventoryConsumer } from '../inventory/consumer';
+import type { Sensor } from './sensor';
+import { openStages, type StageHooks, type Stages } from './stages';
+
+export interface PipelineOptions {
+  /** The state database; null keeps the state in memory (replay without --db). */
+  dbPath: string | null;
+  log: Logger;
+  hooks: StageHooks;
+  /** The detectors and their options (default: the product's list and `config.detectors`). */
+  detectors?: readonly DetectorEntry[];
+  detectorOptions?: Readonly<Record<string, unknown>>;
+}
+
+export interface Pipeline {
+  readonly stages: Stages;
+  readonly consumers: readonly TransactionConsumer[];
+  /** Packet time moved on without traffic (the heartbeat of a quiet live link). */
+  tick(now: number): void;
+  /** Hands what the queue holds to the consumers (the end of a capture batch). */
+  drain(): void;
+  /** Last flush of every consumer at packet time `now`, then the stages (outbox drain, database). */
+  close(now: number, drainMs: number, beforeDbClose?: () => void): Promise<{ drained: boolean }>;
+}
+
+export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, opts: PipelineOptions): Pipeline {
+  const counters = sensor.counters;
+  const stages = openStages(config, counters, opts.dbPath, config.inventory.enabled, opts.log, opts.hooks);
+  const report = (f: Finding): void => {
+    stages.alerts.process(f);
+  };
+  const consumers: TransactionConsumer[] = [];
+  if (stages.inventory) consumers.push(inventoryConsumer(stages.inventory.inventory));
+  const detectorOptions: Readonly<Record<string, unknown>> = opts.detectorOptions ?? config.detectors;
+  for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), report, counters));
+
+  const ctx = emptyContext();
+  const maxQueued = config.daemon.maxQueuedTransactions;
+  const tickSec = config.daemon.tickIntervalSec;
+  const flushSec = config.store.flushIntervalSec;
+  const queue: HttpTransaction[] = [];
+  // the first transaction ticks and flushes; then every interval of packet time
+  let nextTick = -Infinity;
+  let nextFlush = -Infinity;
+
+  const advance = (now: number): void => {
+    if (now >= nextTick) {
+      nextTick = now + tickSec;
+      for (const c of consumers) c.onTick?.(now);
+    }
+    if (now >= nextFlush) {
+      nextFlush = now + flushSec;
+      for (const c of consumers) c.flush?.(now);
+    }
+  };
+
+  const handle = (tx: HttpTransaction): void => {
+    ctx.endpoint = null;
+    ctx.identity = null;
+    ctx.session = null;
+    for (const c of consumers) c.onTransaction(tx, ctx);
+    advance(tx.ts);
+  };
+
+  const drain = (): void => {
+    // the queue is emptied in order; consumers never see a transaction twice
+    for (let i = 0; i < queue.length; i++) handle(queue[i] as HttpTransaction);
+    queue.length = 0;
+  };
+
+  sensor.onTransaction((tx) => {
+    queue.push(tx);
+    if (queue.length >= maxQueued) {
+      counters.inc('pipeline.handoff.early');
+      drain();
+    }
+  });
+  sensor.onBatchEnd(drain);
+
+  return {
+    stages,
+    consumers,
+    tick(now: number): void {
+      drain();
+      advance(now);
+    },
+    drain,
+    async close(now: number, drainMs: number, beforeDbClose?: () => void): Promise<{ drained: boolean }> {
+      drain();
+      for (const c of consumers) c.close?.(now);
+      return stages.close(now, drainMs, beforeDbClose);
+    },
+  };
+}
