@@ -81,8 +81,8 @@ t.test('the records do not depend on the capture batch size', async (t) => {
   for (let i = 0; i < 120; i++) ex.push(exchange(i % 3 === 0 ? '/health' : `/orders/${1000 + i}`, i % 7 === 0 ? 500 : 200, 20_000));
   const file = path.join(dir, 'mix.pcap');
   writeHttpPcap(file, ex);
-  const run = async (batchBytes: number): Promise<string[]> => {
-    const config = buildConfig({});
+  const run = async (batchBytes: number, maxQueued = 4096): Promise<string[]> => {
+    const config = buildConfig({ daemon: { maxQueuedTransactions: maxQueued } });
     const sensor = new Sensor(config);
     const events: string[] = [];
     let batches = 0;
@@ -92,12 +92,19 @@ t.test('the records do not depend on the capture batch size', async (t) => {
     sensor.finish();
     await pipeline.close(sensor.summary.lastTs, 0);
     events.push(`batches>1: ${batches > 2}`);
+    events.push(`early hand-offs: ${sensor.counters.get('pipeline.handoff.early') > 0}`);
     return events;
   };
   const whole = await run(64 << 20);
   const small = await run(512 * 1024);
+  const bounded = await run(64 << 20, 2);
+  t.equal(whole.pop(), 'early hand-offs: false');
   t.equal(whole.pop(), 'batches>1: false', 'one batch holds the whole capture');
+  t.equal(small.pop(), 'early hand-offs: false');
   t.equal(small.pop(), 'batches>1: true', 'small batches split it');
+  t.equal(bounded.pop(), 'early hand-offs: true', 'daemon.maxQueuedTransactions bounds the hand-off (counted as pipeline.handoff.early)');
+  bounded.pop();
   t.ok(whole.length > 0, 'events were produced');
   t.same(small, whole, 'same inventory events, same order');
+  t.same(bounded, whole, 'an early hand-off changes nothing either');
 });
