@@ -4,52 +4,19 @@
 // server and its independent Python client of the spec tests, with the published spec configured;
 // the frames are sent by a stdlib AF_PACKET sender (test/fixtures/pcap_send.py), as tcpreplay would.
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { listEndpoints, runCli } from '../helpers/cli';
 import { CLI, REPO } from '../helpers/paths';
+import { freePort, stopProcess, waitForText } from '../helpers/processes';
 import { hasTcpdump } from '../helpers/tcpdump';
 
 const isRoot = process.getuid?.() === 0;
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const skip = !isRoot ? 'needs root to capture on lo' : !hasTcpdump ? 'needs tcpdump' : !hasPython ? 'needs python3' : false;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function waitForText(child: ChildProcess, stream: 'stdout' | 'stderr', text: string, timeoutMs = 15000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms: ${seen.slice(-2000)}`)), timeoutMs);
-    child[stream]?.setEncoding('utf8').on('data', (d: string) => {
-      seen += d;
-      if (seen.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill(signal);
-  });
-}
 
 t.test('run and replay of the same capture store the same map and alerts', { skip }, async (t) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-parity-'));
@@ -66,9 +33,9 @@ t.test('run and replay of the same capture store the same map and alerts', { ski
     const client = spawnSync('python3', [path.join(REPO, 'test/fixtures/petstore_client.py'), String(pet), String(other), '11'], { encoding: 'utf8', timeout: 60000 });
     t.equal(client.status, 0, 'the client ran');
   } finally {
-    await Promise.all(servers.map((s) => stop(s)));
+    await Promise.all(servers.map((s) => stopProcess(s)));
     await new Promise((r) => setTimeout(r, 500));
-    await stop(dump, 'SIGINT');
+    await stopProcess(dump, 'SIGINT');
   }
 
   // replay: the file through the pipeline
@@ -98,7 +65,7 @@ t.test('run and replay of the same capture store the same map and alerts', { ski
   const sent = spawnSync('python3', [path.join(REPO, 'test/fixtures/pcap_send.py'), pcap, a, '3000'], { encoding: 'utf8', timeout: 60000 });
   t.equal(sent.status, 0, sent.stderr);
   await new Promise((r) => setTimeout(r, 1000));
-  t.equal(await stop(daemon), 0, 'the daemon stopped cleanly');
+  t.equal(await stopProcess(daemon), 0, 'the daemon stopped cleanly');
 
   const map = (db: string): string[] => listEndpoints(db).map((r) => `${r.specStatus} ${r.method} ${r.host}${r.template} ${r.calls}`).sort();
   const live = map(liveDb);

@@ -6,14 +6,14 @@
 // servers; with explicit hosts; as two versions), the map must bind the spec to the Petstore host
 // only, and the expected statuses come from the spec and from what the clients did, not from a run.
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { jsonLines, listEndpoints, runCli, type EndpointJson } from '../helpers/cli';
 import { REPO } from '../helpers/paths';
+import { freePort, stopProcess, waitForText } from '../helpers/processes';
 import { hasTcpdump } from '../helpers/tcpdump';
 
 const SPEC = path.join(REPO, 'test/fixtures/openapi/petstore-v3.yaml');
@@ -28,39 +28,6 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-spec-binding-'));
 
 type Row = EndpointJson & { specDetail?: { drift: { what: string }[]; zombie?: { reason: string; removedIn?: string }; otherVersion?: { seen: string; specBase: string } } | null };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string, timeoutMs = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms: ${seen}`)), timeoutMs);
-    child[stream]?.setEncoding('utf8').on('data', (d: string) => {
-      seen += d;
-      if (seen.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill(signal);
-  });
-}
-
 interface Capture {
   pcap: string;
   petHost: string;
@@ -73,10 +40,10 @@ async function capture(seed: number): Promise<Capture> {
   const pcap = path.join(tmp, `petstore-${seed}.pcap`);
   // immediate mode: a stop must not lose the packets of a block the kernel has not handed up yet
   const dump = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', pcap, `tcp port ${pet} or tcp port ${other}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitFor(dump, 'stderr', 'listening on');
+  await waitForText(dump, 'stderr', 'listening on');
   const servers = [spawn('python3', [SERVER, String(pet)], { stdio: ['ignore', 'pipe', 'inherit'] }), spawn('python3', [SERVER, String(other), '--unrelated'], { stdio: ['ignore', 'pipe', 'inherit'] })];
   try {
-    await Promise.all(servers.map((s) => waitFor(s, 'stdout', 'ready')));
+    await Promise.all(servers.map((s) => waitForText(s, 'stdout', 'ready')));
     const client = spawnSync('python3', [CLIENT, String(pet), String(other), String(seed)], { encoding: 'utf8', timeout: 60000 });
     if (client.status !== 0) throw new Error(`client failed: ${client.stderr}`);
     if (hasCurl) {
@@ -91,9 +58,9 @@ async function capture(seed: number): Promise<Capture> {
       }
     }
   } finally {
-    await Promise.all(servers.map((s) => stop(s)));
+    await Promise.all(servers.map((s) => stopProcess(s)));
     await new Promise((r) => setTimeout(r, 300)); // the servers' last FINs
-    await stop(dump, 'SIGINT');
+    await stopProcess(dump, 'SIGINT');
   }
   return { pcap, petHost: `127.0.0.1:${pet}`, otherHost: `127.0.0.1:${other}` };
 }
