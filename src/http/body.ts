@@ -2,6 +2,8 @@
 // bound on decompressed bytes.
 
 import * as zlib from 'node:zlib';
+import type { Counters } from '../core/counters';
+import * as A from './anomalies';
 
 /** Body bytes of one message: total length always, a copied prefix up to the capture bound. */
 export class BodyCapture {
@@ -106,4 +108,22 @@ export function decodeBody(raw: Uint8Array, encoding: string | null, limit: numb
     return { body: raw, outcome: code === 'ERR_BUFFER_TOO_LARGE' ? 'limit' : 'error' };
   }
   return { body: cur, outcome: 'decoded' };
+}
+
+/** Turns a captured body into the bytes a consumer reads, counting the bounds decoding hits. */
+export class BodyDecoder {
+  constructor(
+    private readonly maxDecompressedBytes: number,
+    private readonly counters: Counters,
+  ) {}
+
+  /** The captured prefix, decoded by `encoding` unless part of it was lost in a gap (then raw). */
+  decode(capture: BodyCapture, encoding: string | null): Uint8Array | null {
+    const raw = capture.bytes();
+    if (raw === null || encoding === null || capture.holed) return raw;
+    const d = decodeBody(raw, encoding, this.maxDecompressedBytes);
+    if (d.outcome === 'limit') this.counters.inc(A.C_DECOMPRESS_LIMIT);
+    else if (d.outcome === 'error') this.counters.inc(A.C_DECOMPRESS_ERROR);
+    return d.body;
+  }
 }

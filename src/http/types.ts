@@ -82,7 +82,11 @@ export interface HttpTransaction {
   /** Content-Length as declared, or null. */
   readonly reqBodyDeclared: number | null;
   readonly respBodyDeclared: number | null;
-  /** Captured body prefix (bounded), decompressed when the encoding is gzip/deflate/br. */
+  /**
+   * Captured body prefix (bounded), decompressed when the encoding is gzip/deflate/br. The analyzer's
+   * records decompress on first read (counting `http.body.decompress_limit` / `_error` then), so a
+   * consumer that does not need a body should not read it.
+   */
   readonly reqBody: Uint8Array | null;
   readonly respBody: Uint8Array | null;
   readonly completeness: Completeness;
