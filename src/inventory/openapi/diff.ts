@@ -9,8 +9,8 @@
 // path (`/api/v2/...` against `/api/v3`) is shadow with `otherVersion` set: an old API still answering. A documented endpoint whose traffic shows parameters, status codes or auth that the
 // operation does not declare is "drift" (the items say which).
 import { compareRanked, SpecMatcher, type MatchOptions, type OtherVersionMatch, type RankedMatch } from './match';
+import { schemaTypes } from './operation-fields';
 import { isObject } from './refs';
-import { schemaTypes } from './import';
 import type {
   DriftItem,
   EndpointDiff,

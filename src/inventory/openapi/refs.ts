@@ -1,5 +1,6 @@
 // JSON pointers and local `$ref` resolution for spec import: bounded inlining, cycle-safe, errors
-// that name the file and the pointer.
+// that name the file and the pointer; also the two readers of raw document values every part of the
+// import uses (`isObject`, `strList`).
 
 export class SpecError extends Error {
   constructor(
@@ -14,6 +15,12 @@ export class SpecError extends Error {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The strings of a raw list, or `dflt` when it has none. */
+export function strList(v: unknown, dflt: string[]): string[] {
+  const l = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return l.length > 0 ? l : dflt;
 }
 
 export function escapeToken(token: string): string {
