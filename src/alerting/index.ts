@@ -2,8 +2,8 @@
 // converter. Records (Finding, Alert …) live in ./types.
 export { alertingSchema, type AlertingConfig, type SuppressionRuleConfig, type PlaybookConfig } from './config';
 export { AlertPolicy, RATE_EXCEEDED_DETECTOR, type PolicyOptions, type PolicyOutcome, type PolicyResult } from './policy';
+export { ALERT_MIGRATIONS } from './migrations';
 export {
-  ALERT_MIGRATIONS,
   AlertStore,
   UnknownAlertError,
   type AlertQuery,

@@ -2,7 +2,7 @@
 // store (2) and the alert outbox (3). Whoever opens the file opens it with all of them, so no
 // component can find the file "newer than it knows". Composed here, above the stages, because the
 // list names every stage that keeps state; store/ itself only runs migrations.
-import { ALERT_MIGRATIONS } from '../alerting/store';
+import { ALERT_MIGRATIONS } from '../alerting/migrations';
 import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
 import { OUTBOX_MIGRATIONS } from '../outputs/outbox/migrations';
 import type { Migration } from '../store/database';
