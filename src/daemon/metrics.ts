@@ -5,7 +5,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CaptureStats } from '../capture/types';
 import type { Counters } from '../core/counters';
-import type { ReassemblyStats } from '../reassembly/tcp-reassembler';
+import type { ReassemblyStats } from '../reassembly/reports';
 import type { Db } from '../store/database';
 import { MIRROR_WARNING_KINDS, type MirrorWarning } from './mirror-health';
 import type { HttpTotals } from './sensor';

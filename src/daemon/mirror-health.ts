@@ -4,7 +4,7 @@
 // Each problem is a structured warning with what to check; the daemon logs them, /metrics and /readyz
 // show them.
 import { DecodeStatus, Transport, type DecodedPacket } from '../decode/types';
-import type { ReassemblyStats } from '../reassembly/tcp-reassembler';
+import type { ReassemblyStats } from '../reassembly/reports';
 import type { MirrorHealthConfig } from './config';
 import type { HttpTotals, PacketObserver } from './sensor';
 

@@ -11,7 +11,8 @@ import { DecodedPacket, DecodeStatus, Transport } from '../decode/types';
 import { HttpAnalyzer } from '../http/analyzer';
 import type { CredentialOptions } from '../http/credentials';
 import type { HttpTransaction } from '../http/types';
-import { TcpReassembler, type FlowSummary } from '../reassembly/tcp-reassembler';
+import type { FlowSummary } from '../reassembly/reports';
+import { TcpReassembler } from '../reassembly/tcp-reassembler';
 import { TrafficSummary } from './traffic-summary';
 
 export type PacketObserver = (pkt: DecodedPacket, status: DecodeStatus) => void;

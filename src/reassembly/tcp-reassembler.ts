@@ -3,6 +3,12 @@
 // (retransmissions and overlaps never replace data already delivered or buffered). Missing data
 // becomes an explicit gap when the peer has acknowledged past the hole, when a buffer bound is hit,
 // or when the direction ends; then delivery carries on after it.
+// Over 400 lines on purpose: it is one state machine, per flow and per direction (open, established,
+// closed and RST-continued flows; in-order delivery, buffering ahead of a hole, gaps, ends) that
+// every packet drives through handle → onAck / onSegment → accept → buffer / deliver / drain /
+// skipTo. Those steps share the flow table, the byte budget and the stats, and this is the
+// per-packet hot path: moving them out would make that state public or add a hop per packet. What is
+// not part of the machine (the stats' shape, the summary of a closed flow) lives in reports.ts.
 import type { ReassemblyConfig } from './config';
 import type { Counters } from '../core/counters';
 import { ipToString } from '../core/ip';
@@ -12,6 +18,7 @@ import { Flow, FlowState } from './flow';
 import { computeFlowKey, hashKey, KEY_WORDS } from './flow-key';
 import { FlowIdGenerator } from './flow-id';
 import { FlowTable } from './flow-table';
+import { flowSummary, newReassemblyStats, type FlowSummary, type ReassemblyStats } from './reports';
 import type { Segment, TcpDirection } from './tcp-direction';
 import type { Direction, EndReason, StreamConsumer } from './types';
 
@@ -19,81 +26,6 @@ import type { Direction, EndReason, StreamConsumer } from './types';
 const SWEEP_INTERVAL_SEC = 1;
 /** Above this share of maxFlows, emergency timeouts apply. */
 const EMERGENCY_FILL = 0.9;
-
-export interface ReassemblyStats {
-  packets: number;
-  flowsCreated: number;
-  flowsActive: number;
-  bytesDelivered: number;
-  gaps: number;
-  gapBytes: number;
-  retransmittedBytes: number;
-  outOfOrderSegments: number;
-  bufferedBytes: number;
-  /**
-   * Capture-loss evidence as Zeek's capture-loss script counts it: ACKs that move a direction's
-   * acknowledged point forward, the bytes they newly cover, and those ACKs that cover bytes this
-   * sensor never saw (a hole or a lost tail). gap / ack events is the loss estimate; it also counts
-   * data that the mirror delivers after its ACK, so it is an upper bound on a reordering mirror.
-   */
-  ackEvents: number;
-  ackedBytes: number;
-  ackGapEvents: number;
-  ackGapBytes: number;
-  /** Flows closed that carried payload, and those of them seen in one direction only (half a mirror). */
-  flowsClosedWithData: number;
-  flowsOneSided: number;
-}
-
-/** What a flow did, reported when it closes (like a Zeek conn.log row). */
-export interface FlowSummary {
-  id: string;
-  orig: string;
-  resp: string;
-  vlanIds: readonly number[];
-  tunnels: readonly string[];
-  firstTs: number;
-  lastTs: number;
-  sawSyn: boolean;
-  closeReason: EndReason;
-  origPackets: number;
-  respPackets: number;
-  /** Payload bytes in packets, retransmissions included. */
-  origBytes: number;
-  respBytes: number;
-  /** Stream bytes covered (delivered or declared lost), as Zeek's orig_bytes / resp_bytes. */
-  origStreamBytes: number;
-  respStreamBytes: number;
-  origGapBytes: number;
-  respGapBytes: number;
-}
-
-function endpoint(ip: string, port: number, v: 4 | 6): string {
-  return v === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-function flowSummary(flow: Flow, reason: EndReason): FlowSummary {
-  const [o, r] = flow.dirs;
-  return {
-    id: flow.id,
-    orig: endpoint(flow.origIp, flow.origPort, flow.ipVersion),
-    resp: endpoint(flow.respIp, flow.respPort, flow.ipVersion),
-    vlanIds: flow.vlanIds,
-    tunnels: flow.tunnels,
-    firstTs: flow.firstTs,
-    lastTs: flow.lastTs,
-    sawSyn: flow.sawSyn,
-    closeReason: reason,
-    origPackets: o.packets,
-    respPackets: r.packets,
-    origBytes: o.payloadBytes,
-    respBytes: r.payloadBytes,
-    origStreamBytes: o.nextOffset,
-    respStreamBytes: r.nextOffset,
-    origGapBytes: o.gapBytes,
-    respGapBytes: r.gapBytes,
-  };
-}
 
 export class TcpReassembler {
   /** Called once per flow when it closes (set by the composition root when flow records are wanted). */
@@ -105,23 +37,7 @@ export class TcpReassembler {
   private readonly scratchKey = new Uint32Array(KEY_WORDS);
   private now = 0;
   private nextSweep = 0;
-  private readonly stat: ReassemblyStats = {
-    packets: 0,
-    flowsCreated: 0,
-    flowsActive: 0,
-    bytesDelivered: 0,
-    gaps: 0,
-    gapBytes: 0,
-    retransmittedBytes: 0,
-    outOfOrderSegments: 0,
-    bufferedBytes: 0,
-    ackEvents: 0,
-    ackedBytes: 0,
-    ackGapEvents: 0,
-    ackGapBytes: 0,
-    flowsClosedWithData: 0,
-    flowsOneSided: 0,
-  };
+  private readonly stat: ReassemblyStats = newReassemblyStats();
 
   constructor(
     private readonly config: Readonly<ReassemblyConfig>,
