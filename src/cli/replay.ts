@@ -4,7 +4,7 @@ import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
 import { installationKeyFor } from '../core/installation-key';
 import { createLogger } from '../core/logger';
-import { httpRecord } from '../http/record';
+import { httpRecordJson } from '../http/record-json';
 import { alertRecord, alertText, packetRecord, statsRecord, statsText, transactionText } from '../daemon/records';
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
@@ -49,7 +49,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
   if (opts.flows && jsonl) sensor.onFlowClosed((f) => out.write({ type: 'flow', ...f }));
   if (opts.httpRecords !== false) {
-    sensor.onTransaction(jsonl ? (tx) => out.write(httpRecord(tx)) : (tx) => out.writeRaw(transactionText(tx)));
+    sensor.onTransaction(jsonl ? (tx) => out.writeRaw(httpRecordJson(tx) + '\n') : (tx) => out.writeRaw(transactionText(tx)));
   }
 
   // --no-inventory and --decode-only measure the stream stages alone: nothing after HTTP runs

@@ -9,7 +9,11 @@ import * as A from './anomalies';
 export class BodyCapture {
   /** Body bytes seen or skipped (after de-chunking, before decompression). */
   length = 0;
-  private parts: Uint8Array[] = [];
+  /**
+   * The captured prefix so far, in one buffer: sized to the first piece (most bodies arrive whole, and
+   * small ones then come from Node's buffer pool), doubled when more arrives, at most `cap` bytes.
+   */
+  private buf: Uint8Array | null = null;
   private captured = 0;
   /** Bytes past the capture bound were seen. */
   truncated = false;
@@ -18,17 +22,23 @@ export class BodyCapture {
 
   constructor(private readonly cap: number) {}
 
-  add(buf: Uint8Array, start: number, n: number): void {
+  add(src: Uint8Array, start: number, n: number): void {
     this.length += n;
     if (this.holed) return;
     const room = this.cap - this.captured;
     if (n > room) this.truncated = true;
     if (room <= 0) return;
     const take = n < room ? n : room;
-    const copy = new Uint8Array(take);
-    copy.set(buf.subarray(start, start + take));
-    this.parts.push(copy);
-    this.captured += take;
+    const need = this.captured + take;
+    let buf = this.buf;
+    if (buf === null || buf.length < need) {
+      const size = buf === null ? need : Math.max(buf.length * 2, need);
+      const grown = Buffer.allocUnsafe(size < this.cap ? size : this.cap);
+      if (buf !== null) grown.set(buf.subarray(0, this.captured));
+      this.buf = buf = grown;
+    }
+    buf.set(src.subarray(start, start + take), this.captured);
+    this.captured = need;
   }
 
   skip(n: number): void {
@@ -38,17 +48,8 @@ export class BodyCapture {
 
   /** The captured prefix, or null when nothing was captured. */
   bytes(): Uint8Array | null {
-    if (this.captured === 0) return null;
-    const first = this.parts[0];
-    if (this.parts.length === 1 && first !== undefined) return first;
-    const out = new Uint8Array(this.captured);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    this.parts = [out];
-    return out;
+    if (this.captured === 0 || this.buf === null) return null;
+    return this.buf.subarray(0, this.captured);
   }
 }
 
