@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // tapwatch command line: subcommands share one composition (src/daemon/sensor.ts).
 import { alertsCommand, feedbackCommand } from './alerts';
 import { registerConfigCommands } from './config-commands';
