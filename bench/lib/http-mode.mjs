@@ -10,14 +10,19 @@ import { OUT, TIME } from './paths.mjs';
 import { fmtInt, fmtNum, fmtRatio, maxOf, med, median, printTable, stamp } from './report.mjs';
 import { setUp } from './setup.mjs';
 import { cleanRunFiles } from './timed-run.mjs';
-import { runSuricata, runTapwatch, runTcpdump, runTshark, tapwatchCommand } from './tools.mjs';
+import { productCommand, runSuricata, runTapwatch, runTcpdump, runTshark, tapwatchCommand } from './tools.mjs';
 
 const RSS_GOAL_MIB = 300; // HTTP mode: peak RSS under 300 MB
+// Issue 11: the whole product at default settings (inventory on, every record printed) at least
+// 1.2x Suricata single-thread tx/s.
+const PRODUCT_GOAL_RATIO = 1.2;
 
 const TOOL_LABEL = {
   tcpdump: 'tcpdump -r -w /dev/null',
   tapwatch: 'tapwatch replay (wall)',
   tapwatchLoop: 'tapwatch (in-loop)',
+  product: 'tapwatch product (defaults)',
+  baseline: 'baseline product (--baseline)',
   suricata: 'suricata --runmode single',
   tshark: 'tshark -Y http',
 };
@@ -25,7 +30,8 @@ const TOOL_LABEL = {
 export async function runHttpMode(opts) {
   const notes = [];
   const { ctx, captures } = setUp(opts, notes);
-  const tools = ['tcpdump', 'tapwatch'];
+  const tools = ['tcpdump', 'tapwatch', 'product'];
+  if (opts.baseline !== null) tools.push('baseline');
   if (opts.suricata) {
     if (hasCommand('suricata')) tools.push('suricata');
     else notes.push('suricata not installed (bench/install-peers.sh): skipped');
@@ -38,7 +44,14 @@ export async function runHttpMode(opts) {
   if (!ctx.tw.noHttpRecords) {
     notes.push('this tapwatch build has no --no-http-records: its transaction lines were piped to the harness and counted, so JSON output is part of its time');
   }
-  const runners = { tcpdump: runTcpdump, tapwatch: runTapwatch, suricata: runSuricata, tshark: runTshark };
+  const runners = {
+    tcpdump: runTcpdump,
+    tapwatch: runTapwatch,
+    product: (file, c) => runTapwatch(file, c, { product: true }),
+    baseline: (file, c) => runTapwatch(file, c, { product: true, cli: opts.baseline }),
+    suricata: runSuricata,
+    tshark: runTshark,
+  };
 
   const results = [];
   const body = [];
@@ -59,7 +72,7 @@ export async function runHttpMode(opts) {
         runs[tool].push(r);
         const n = tool === 'tshark' ? tsharkRuns : opts.runs;
         let extra = '';
-        if (tool === 'tapwatch') extra = `, in-loop ${r.loopSec.toFixed(3)} s`;
+        if (tool === 'tapwatch' || tool === 'product' || tool === 'baseline') extra = `, in-loop ${r.loopSec.toFixed(3)} s`;
         if (r.transactions !== undefined) extra += `, ${r.transactions === null ? 'no http stats' : `${r.transactions} tx (req ${r.requests}, resp ${r.responses})`}`;
         console.log(`   run ${i}/${n} ${tool.padEnd(8)} ${r.wallSec.toFixed(3)} s wall${r.peakRssMiB !== null ? `, ${r.peakRssMiB.toFixed(0)} MiB` : ''}${extra}`);
       }
@@ -97,7 +110,7 @@ export async function runHttpMode(opts) {
         vsGroundTruth: tool === 'tcpdump' ? null : versusTruth(last, truth),
         runsDetail: rs.map(({ stats: _stats, ...r }) => r),
       };
-      if (tool === 'tapwatch') {
+      if (tool === 'tapwatch' || tool === 'product' || tool === 'baseline') {
         const loopSec = median(rs.map((r) => r.loopSec));
         Object.assign(summary[tool], {
           medianLoopSec: loopSec,
@@ -116,24 +129,31 @@ export async function runHttpMode(opts) {
       }
     }
     const t = summary.tapwatch;
-    const ratio = (peer) => {
+    const ratio = (peer, t = summary.tapwatch) => {
       const p = summary[peer];
-      if (!p) return null;
+      if (!p || !t) return null;
       return {
         wallTime: t.medianWallSec / p.medianWallSec, // < 1: tapwatch takes less time
         txPerSec: t.txPerSec !== null && p.txPerSec ? t.txPerSec / p.txPerSec : null, // > 1: tapwatch is faster
         loopTxPerSec: t.loopTxPerSec !== null && p.txPerSec ? t.loopTxPerSec / p.txPerSec : null,
       };
     };
-    const ratios = { suricata: ratio('suricata'), tshark: ratio('tshark') };
+    const ratios = {
+      suricata: ratio('suricata'),
+      tshark: ratio('tshark'),
+      productVsSuricata: ratio('suricata', summary.product),
+      baselineVsSuricata: ratio('suricata', summary.baseline),
+      productVsBaseline: ratio('baseline', summary.product),
+    };
     const goals = {
       atLeastAsFastAsSuricata: ratios.suricata && ratios.suricata.txPerSec !== null ? ratios.suricata.txPerSec >= 1 : null,
       peakRssUnder300MB: t.peakRssMiB === null ? null : t.peakRssMiB < RSS_GOAL_MIB,
       transactionsMatchGroundTruth: truth === null || t.transactions === null ? null : t.vsGroundTruth === '=',
+      productAtLeast1_2xSuricata: ratios.productVsSuricata && ratios.productVsSuricata.txPerSec !== null ? ratios.productVsSuricata.txPerSec >= PRODUCT_GOAL_RATIO : null,
     };
     summaries.push({ capture: cap.name, truth, t, ratios, goals });
 
-    for (const tool of ['tcpdump', 'tapwatch', 'tapwatchLoop', 'suricata', 'tshark']) {
+    for (const tool of ['tcpdump', 'tapwatch', 'tapwatchLoop', 'product', 'baseline', 'suricata', 'tshark']) {
       const s = tool === 'tapwatchLoop' ? t : summary[tool];
       if (!s) continue;
       const loop = tool === 'tapwatchLoop';
@@ -180,9 +200,14 @@ export async function runHttpMode(opts) {
     const r = s.ratios;
     const peer = (name, x) => (x ? `tapwatch/${name}: wall time ${fmtRatio(x.wallTime)}, tx/s ${fmtRatio(x.txPerSec)} (in-loop tx/s ${fmtRatio(x.loopTxPerSec)})` : `${name}: not run`);
     console.log(`${s.capture}: ${peer('suricata', r.suricata)}; ${peer('tshark', r.tshark)}`);
+    if (r.productVsSuricata) console.log(`  the product at defaults (inventory on, every record printed) / suricata: tx/s ${fmtRatio(r.productVsSuricata.txPerSec)}`);
+    if (r.baselineVsSuricata) {
+      console.log(`  the baseline product / suricata: tx/s ${fmtRatio(r.baselineVsSuricata.txPerSec)}; product / baseline: tx/s ${fmtRatio(r.productVsBaseline?.txPerSec ?? null)}`);
+    }
     console.log(`  goals: tx/s >= suricata single-thread: ${yn(s.goals.atLeastAsFastAsSuricata)}` +
       ` | peak RSS ${fmtNum(s.t.peakRssMiB, 0)} MiB < ${RSS_GOAL_MIB}: ${yn(s.goals.peakRssUnder300MB)}` +
-      ` | transactions ${fmtInt(s.t.transactions)} = nginx ${fmtInt(s.truth)}: ${yn(s.goals.transactionsMatchGroundTruth)}`);
+      ` | transactions ${fmtInt(s.t.transactions)} = nginx ${fmtInt(s.truth)}: ${yn(s.goals.transactionsMatchGroundTruth)}` +
+      ` | product tx/s >= ${PRODUCT_GOAL_RATIO}x suricata: ${yn(s.goals.productAtLeast1_2xSuricata)}`);
   }
   for (const n of notes) console.log(`note: ${n}`);
 
@@ -191,12 +216,15 @@ export async function runHttpMode(opts) {
     date: new Date().toISOString(),
     mode: 'http',
     goals: {
-      description: 'tapwatch tx/s >= suricata --runmode single tx/s on every capture (process wall time); peak RSS < 300 MB; transactions = nginx access-log count',
+      description: 'tapwatch tx/s >= suricata --runmode single tx/s on every capture (process wall time); peak RSS < 300 MB; transactions = nginx access-log count; the product at default settings >= 1.2x suricata tx/s',
+      productRatio: PRODUCT_GOAL_RATIO,
       rssMiB: RSS_GOAL_MIB,
     },
     machine: { ...machineInfo(), suricata: debVersion('suricata'), tshark: debVersion('tshark') },
     commands: {
       tapwatch: tapwatchCommand(ctx),
+      product: productCommand(),
+      ...(opts.baseline !== null ? { baseline: productCommand(opts.baseline) } : {}),
       suricata: 'suricata -c bench/suricata-http.yaml -r FILE -l OUTDIR --runmode single -k none --disable-detection',
       tshark: `tshark -n -r FILE -d tcp.port==${opts.port},http -Y http -T fields -e http.request.method -e http.response.code`,
       tcpdump: 'tcpdump -r FILE -w /dev/null',

@@ -16,6 +16,8 @@ function usage(code) {
   --no-suricata    skip suricata
   --port P         the captures' HTTP server port, for tshark's decode-as (default 18080)
   --no-pin         do not pin the measured processes to one CPU with taskset
+  --baseline DIR   also run the product row with another checkout's build (DIR/dist/cli/main.js,
+                   e.g. a git worktree of the previous release): before/after in the same run
   --check          exit 2 when a goal is not met
   --timeout SEC    per-run time limit (default 900)`);
   process.exit(code);
@@ -24,7 +26,7 @@ function usage(code) {
 export function parseArgs(argv) {
   const opts = {
     runs: 3, tsharkRuns: 1, suricata: true, port: 18080, pin: true, check: false, timeoutSec: 900,
-    decodeOnly: false, inventoryOnly: false, inventoryBench: true, captures: [],
+    decodeOnly: false, inventoryOnly: false, inventoryBench: true, captures: [], baseline: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -41,6 +43,15 @@ export function parseArgs(argv) {
     else if (a === '--timeout') opts.timeoutSec = num(1);
     else if (a === '--no-pin') opts.pin = false;
     else if (a === '--check') opts.check = true;
+    else if (a === '--baseline') {
+      const dir = argv[++i];
+      const cli = dir === undefined ? '' : path.resolve(dir, 'dist', 'cli', 'main.js');
+      if (!fs.existsSync(cli)) {
+        console.error(`--baseline ${dir ?? ''}: no ${cli || 'DIR/dist/cli/main.js'} (build that checkout first)`);
+        process.exit(1);
+      }
+      opts.baseline = cli;
+    }
     else if (a === '--decode-only') opts.decodeOnly = true;
     else if (a === '--inventory') opts.inventoryOnly = true;
     else if (a === '--no-inventory-bench') opts.inventoryBench = false;

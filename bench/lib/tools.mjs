@@ -78,15 +78,18 @@ export function tapwatchFlags() {
 // `tapwatch replay FILE --format jsonl`; its last stdout line is the stats record.
 // Without --no-http-records (older builds) the per-transaction lines go to a pipe and
 // are counted here, so the JSON output is part of what is measured (a note says so).
-export async function runTapwatch(file, ctx, { decodeOnly = false, inventoryDb = null } = {}) {
-  const argv = [process.execPath, CLI, 'replay', file, '--format', 'jsonl'];
-  if (decodeOnly && ctx.tw.decodeOnly) argv.push('--decode-only');
-  // Against Suricata (HTTP logging only) the endpoint map stays off: same work on both sides.
-  if (inventoryDb !== null) argv.push('--db', inventoryDb);
-  else if (!decodeOnly && ctx.tw.noInventory) argv.push('--no-inventory');
-  if (ctx.tw.noPackets) argv.push('--no-packets');
-  if (ctx.tw.noHttpRecords) argv.push('--no-http-records');
-  const countStdout = !ctx.tw.noHttpRecords;
+export async function runTapwatch(file, ctx, { decodeOnly = false, inventoryDb = null, product = false, cli = CLI } = {}) {
+  const argv = [process.execPath, ...cliNodeOptions(cli), cli, 'replay', file, '--format', 'jsonl'];
+  if (!product) {
+    if (decodeOnly && ctx.tw.decodeOnly) argv.push('--decode-only');
+    // Against Suricata (HTTP logging only) the endpoint map stays off: same work on both sides.
+    if (inventoryDb !== null) argv.push('--db', inventoryDb);
+    else if (!decodeOnly && ctx.tw.noInventory) argv.push('--no-inventory');
+    if (ctx.tw.noPackets) argv.push('--no-packets');
+    if (ctx.tw.noHttpRecords) argv.push('--no-http-records');
+  }
+  // The product as a user runs it: default config, every stage on, every record written (to a file).
+  const countStdout = !product && !ctx.tw.noHttpRecords;
   const res = await runTimed(argv, ctx, 'tapwatch', { countStdout });
   if (res.code !== 0) throw failure('tapwatch replay', res);
   const out = countStdout ? { text: res.stdoutTail, size: res.stdoutBytes } : readTail(res.outFile, 4 << 20);
@@ -153,10 +156,26 @@ export async function runTshark(file, ctx) {
   return { ...timing(res), transactions: requests, requests, responses };
 }
 
-// The replay command line the results record for tapwatch.
+/**
+ * The node options of the installed command: the CLI's `#!/usr/bin/env -S node ...` line (heap
+ * settings the product ships with), so a run here is the process a user's `tapwatch` starts.
+ */
+export function cliNodeOptions(cli = CLI) {
+  const first = fs.readFileSync(cli, 'utf8').split('\n', 1)[0];
+  const m = /^#!\S*env -S node(.*)$/.exec(first);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+// The replay command line the results record for tapwatch (stream stages against Suricata).
 export function tapwatchCommand(ctx) {
-  return ['node dist/cli/main.js replay FILE --format jsonl', ctx.tw.noPackets ? '--no-packets' : '', ctx.tw.noHttpRecords ? '--no-http-records' : '']
+  return [['node', ...cliNodeOptions(), 'dist/cli/main.js replay FILE --format jsonl'].join(' '), ctx.tw.noInventory ? '--no-inventory' : '',
+    ctx.tw.noPackets ? '--no-packets' : '', ctx.tw.noHttpRecords ? '--no-http-records' : '']
     .filter(Boolean).join(' ');
+}
+
+// The product row: default config, inventory on, every record printed (to a file).
+export function productCommand(cli = CLI) {
+  return ['node', ...cliNodeOptions(cli), `${cli === CLI ? 'dist/cli/main.js' : cli} replay FILE --format jsonl > FILE.jsonl`].join(' ');
 }
 
 // bench/inventory.mjs in a pinned child: transactions/s through templating + learning alone.
