@@ -73,6 +73,7 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   const handle = (tx: HttpTransaction): void => {
     ctx.endpoint = null;
     ctx.identity = null;
+    ctx.clientIp = null;
     ctx.session = null;
     for (const c of consumers) c.onTransaction(tx, ctx);
     advance(tx.ts);

@@ -12,8 +12,14 @@ import type { HttpTransaction } from './types';
 export interface TransactionContext {
   /** The endpoint the inventory mapped the call to; null when the inventory is off or did not map it. */
   endpoint: EndpointRef | null;
-  /** Who the client is, as `kind:value` (set by the identity stage); null until one does. */
+  /**
+   * Who the client is, as `kind:value` (set by the identity stage): `user:alice` (JWT sub, Basic or
+   * login user), `key:<fingerprint>` (API key, opaque token, session cookie), `ip:10.0.0.5` as the
+   * last resort. Null until the identity stage runs.
+   */
   identity: string | null;
+  /** The real client address: the packet's client IP, or the one a trusted proxy forwarded. */
+  clientIp: string | null;
   /** The client's session id (set by the identity stage); null until one does. */
   session: string | null;
 }
@@ -35,5 +41,5 @@ export interface TransactionConsumer {
 export type FindingSink = (finding: Finding) => void;
 
 export function emptyContext(): TransactionContext {
-  return { endpoint: null, identity: null, session: null };
+  return { endpoint: null, identity: null, clientIp: null, session: null };
 }

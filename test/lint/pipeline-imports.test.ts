@@ -7,7 +7,7 @@ import t from 'tap';
 import { REPO } from '../helpers/paths';
 
 const RULE = 'tapwatch/pipeline-imports';
-const ORDER = 'core → store → capture → decode → reassembly → http → inventory → identity → features → scoring → detectors → alerting → outputs → config → daemon → cli';
+const ORDER = 'core → store → capture → decode → reassembly → http → inventory → identity → features → scoring → detectors → alerting → outputs → config → daemon → simulate → eval → cli';
 const above = (from: string, to: string): string => `${from}/ must not import ${to}/, which sits above it (${ORDER}).`;
 const eslint = new ESLint({ cwd: REPO });
 
@@ -47,6 +47,8 @@ t.test('an earlier stage is reached only through its types; daemon/ never import
   t.same(await pipelineMessages('src/daemon/fixture.ts', "export { alertRecord } from '../cli/main';\n"), [
     above('daemon', 'cli'),
   ]);
+  t.same(await pipelineMessages('src/eval/fixture.ts', "export { replayCommand } from '../cli/replay';\n"), [above('eval', 'cli')]);
+  t.same(await pipelineMessages('src/simulate/fixture.ts', "export { evaluate } from '../eval/evaluate';\n"), [above('simulate', 'eval')], 'the tools do not import each other');
   t.same(await pipelineMessages('src/config/fixture.ts', "export { startHttpApi } from '../daemon/http-api';\n"), [
     "config/ composes the stages' leaf 'config.ts' files; it must not import other modules of daemon/.",
   ]);
@@ -64,5 +66,6 @@ t.test('legal imports pass', async (t) => {
   ].join('\n');
   t.same(await pipelineMessages('src/http/legal-fixture.ts', stage), [], 'a stage: core/, store/, earlier types, its own config');
   t.same(await pipelineMessages('src/config/legal-fixture.ts', "export { outputsSchema } from '../outputs/config';\nexport { apiSchema } from '../daemon/config';\n"), [], "config/: the stages' leaf configs");
+  t.same(await pipelineMessages('src/eval/legal-fixture.ts', "export { openPipeline } from '../daemon/pipeline';\nexport { FileSource } from '../capture/file-source';\n"), [], 'eval/: the composition root and any stage');
   t.same(await pipelineMessages('src/cli/legal-fixture.ts', "export { alertRecord } from '../daemon/records';\nexport { loadNative } from '../capture/native-binding';\n"), [], 'cli/: anything');
 });
