@@ -12,8 +12,32 @@ function strOrNull(s: string | null): string {
   return s === null ? 'null' : str(s);
 }
 
-/** A number as JSON writes it: non-finite values become null. */
-function num(n: number): string {
+/** Below 2^32 s a double's spacing is under 1 µs, so a timestamp with whole microseconds has no shorter form. */
+const MICROSECOND_EXACT_BELOW = 4e9;
+const ZEROS = '000000';
+
+/**
+ * A number as JSON writes it (the shortest text that reads back as the same double; non-finite is
+ * null). Timestamps with whole microseconds, the common case, are written from integers: the
+ * generic shortest-double printing was a tenth of a record's cost.
+ */
+export function num(n: number): string {
+  if (n >= 1 && n < MICROSECOND_EXACT_BELOW) {
+    const micros = Math.round(n * 1e6);
+    // the decimal sec.micros reads back as n: it is then the shortest form (see the bound above)
+    if (micros / 1e6 === n) {
+      const sec = Math.floor(micros / 1e6);
+      let frac = micros - sec * 1e6;
+      if (frac === 0) return String(sec);
+      let digits = 6;
+      while (frac % 10 === 0) {
+        frac /= 10;
+        digits--;
+      }
+      const f = String(frac);
+      return sec + '.' + (f.length < digits ? ZEROS.slice(0, digits - f.length) + f : f);
+    }
+  }
   return Number.isFinite(n) ? String(n) : 'null';
 }
 

@@ -5,7 +5,8 @@ import t, { type Test } from 'tap';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { httpRecord } from '../../../src/http/record';
-import { httpRecordJson } from '../../../src/http/record-json';
+import { httpRecordJson, num } from '../../../src/http/record-json';
+import { prng } from '../../helpers/prng';
 import type { HttpTransaction } from '../../../src/http/types';
 import { newSensor, replay } from '../daemon/replay';
 import { needsSharedData, sharedData } from '../../helpers/shared-data';
@@ -97,4 +98,25 @@ t.test('edge cases', async (t) => {
     t.equal(httpRecordJson(tx), JSON.stringify(httpRecord(tx)), name);
     t.doesNotThrow(() => JSON.parse(httpRecordJson(tx)), `${name}: valid JSON`);
   }
+});
+
+t.test('numbers are written as JSON.stringify writes them, timestamps or not', async (t) => {
+  for (const seed of [1, 2, 3]) {
+    const rand = prng(seed);
+    let differing = 0;
+    for (let i = 0; i < 100000; i++) {
+      const candidates = [
+        Math.floor(rand() * 4e9) + Math.floor(rand() * 1e6) / 1e6, // pcap timestamps: whole microseconds
+        rand() * 4e9, // any double in the fast path's range
+        Math.round(rand() * 4e15) / 1e6,
+        rand() * 1e12, // above the range: the generic path
+        rand() * 1e-3,
+        -rand() * 1e9,
+        Math.floor(rand() * 1e6),
+      ];
+      for (const x of candidates) if (num(x) !== JSON.stringify(x)) differing++;
+    }
+    t.equal(differing, 0, `seed ${seed}: 700000 numbers`);
+  }
+  for (const x of [0, 1, 1.5, 3999999999.999999, 4e9, 1e21, 1e-7, -0, NaN, Infinity, -Infinity]) t.equal(num(x), JSON.stringify(x), String(x));
 });
