@@ -9,6 +9,7 @@ import { alertRecord, alertText, packetRecord, statsRecord, statsText, transacti
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
 import { openPipeline, type Pipeline } from '../daemon/pipeline';
+import { credentialOptionsFor } from '../daemon/credential-options';
 import { CaptureError } from '../capture/errors';
 import { checkDbOption } from './db-option';
 import { alertSummaryText, endpointMapText } from './replay-summary';
@@ -44,7 +45,7 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   const inputs = files.length > 0 ? files : [BUNDLED_SAMPLE];
   // the state database's directory holds the installation key; without one, a per-process key
   const installationKey = installationKeyFor(opts.db ?? (config.store.path || null));
-  const sensor = new Sensor(config, undefined, opts.decodeOnly === true, { installationKey });
+  const sensor = new Sensor(config, undefined, opts.decodeOnly === true, credentialOptionsFor(config, installationKey));
   const out = new JsonlWriter(process.stdout);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
   if (opts.flows && jsonl) sensor.onFlowClosed((f) => out.write({ type: 'flow', ...f }));
@@ -74,6 +75,9 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
       for (const e of inventory.specErrors) sayError(`OpenAPI spec skipped: ${e}`);
       inventory.inventory.onStoreError = (err) => sayError(`writing the endpoint map failed (will retry): ${err.message}`);
     }
+    const identity = pipeline.stages.identity;
+    if (identity) identity.onStoreError = (err) => sayError(`writing the identities failed (will retry): ${err.message}`);
+    if (pipeline.features) pipeline.features.onStoreError = (err) => sayError(`writing the baselines failed (will retry): ${err.message}`);
   }
   const stages = pipeline?.stages ?? null;
 

@@ -14,6 +14,7 @@ import { logInventoryEvent } from './inventory-stage';
 import { openPipeline, type Pipeline } from './pipeline';
 import type { Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
+import { credentialOptionsFor } from './credential-options';
 import { startHttpApi, type HttpApi } from './http-api';
 import { SensorMetrics, stageMetricsSources } from './metrics';
 import { MirrorHealth } from './mirror-health';
@@ -21,7 +22,7 @@ import { SystemdNotifier } from './systemd';
 import type { ImportedSpec } from '../inventory/openapi';
 
 /** Sections read once at start; a reload that changes them is logged as needing a restart. */
-const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'api'];
+const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'api', 'identity', 'features'];
 
 export interface ReloadResult {
   ok: boolean;
@@ -64,7 +65,7 @@ export class Daemon {
   ) {
     this.config = initial;
     // the key file sits beside the database: read (or made) once the state directory may exist
-    this.sensor = new Sensor(initial, undefined, false, { installationKey: this.installationKey });
+    this.sensor = new Sensor(initial, undefined, false, credentialOptionsFor(initial, this.installationKey));
     this.notifier = new SystemdNotifier({ counters: this.sensor.counters, onError: (err) => this.log.warn({ err: err.message }, 'sd_notify failed') });
   }
 
@@ -111,6 +112,8 @@ export class Daemon {
       for (const e of inventory.specErrors) this.log.warn({ err: e }, 'OpenAPI spec skipped');
       inventory.inventory.onStoreError = (err) => this.log.error({ err: err.message }, 'inventory flush failed; will retry');
     }
+    if (this.stages.identity) this.stages.identity.onStoreError = (err) => this.log.error({ err: err.message }, 'identity flush failed; will retry');
+    if (this.pipeline.features) this.pipeline.features.onStoreError = (err) => this.log.error({ err: err.message }, 'baseline flush failed; will retry');
     this.log.info(
       { db: this.opts.dbPath, specs: config.inventory.specs, destinations: this.stages.alerts.destinations.map((d) => `${d.kind}:${d.transport.name}`) },
       'state and alerting ready',

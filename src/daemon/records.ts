@@ -1,6 +1,6 @@
 // Records the sensor prints and logs (`replay --format jsonl`, the daemon's alert and stats lines): one
 // object per line with a `type` field, plus their text forms. In daemon/ because the CLI sits above it.
-import { redactUri } from '../http/redact-uri';
+import { redactTransactionUri } from '../http/redact-uri';
 import type { Alert } from '../alerting/types';
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
@@ -92,7 +92,7 @@ export function statsRecord(sensor: Sensor, files: string[], elapsedSec: number)
 export function transactionText(tx: HttpTransaction): string {
   const when = new Date(tx.ts * 1000).toISOString();
   const status = tx.status === null ? '-' : String(tx.status);
-  const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${redactUri(tx.uri) ?? ''}`;
+  const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${redactTransactionUri(tx) ?? ''}`;
   const flags = tx.completeness === 'full' ? '' : ` [${tx.completeness}]`;
   return `${when} ${tx.client} -> ${tx.server} ${request} ${status}${flags}\n`;
 }

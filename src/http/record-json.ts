@@ -2,7 +2,7 @@
 // `JSON.stringify(httpRecord(tx))` (a test holds the two equal on every regression capture) without
 // building the intermediate object or walking it generically. `replay --format jsonl` prints one per
 // transaction, so this is on the per-transaction path (issue 11's profile: JSON.stringify 9%).
-import { redactUri } from './redact-uri';
+import { redactTransactionUri } from './redact-uri';
 import { FINGERPRINT_CHARS } from './record';
 import type { HttpTransaction, TransactionCredential } from './types';
 
@@ -79,7 +79,7 @@ export function httpRecordJson(tx: HttpTransaction): string {
   if (tx.tunnels.length > 0) s += ',"tunnels":' + strList(tx.tunnels);
   s += ',"method":' + strOrNull(tx.method);
   s += ',"host":' + strOrNull(tx.host);
-  s += ',"uri":' + strOrNull(redactUri(tx.uri));
+  s += ',"uri":' + strOrNull(redactTransactionUri(tx));
   s += ',"version":' + strOrNull(tx.version);
   s += ',"status":' + numOrNull(tx.status);
   s += ',"statusMessage":' + strOrNull(tx.statusMessage);

@@ -2,7 +2,7 @@
 // (query-string credentials are redacted from the URI); of each credential only its kind, name,
 // a short fingerprint and the JWT claims that name the client.
 
-import { redactUri } from './redact-uri';
+import { redactTransactionUri } from './redact-uri';
 import type { HttpTransaction, TransactionCredential } from './types';
 
 export function httpRecord(tx: HttpTransaction): Record<string, unknown> {
@@ -18,7 +18,7 @@ export function httpRecord(tx: HttpTransaction): Record<string, unknown> {
   if (tx.tunnels.length > 0) r.tunnels = tx.tunnels;
   r.method = tx.method;
   r.host = tx.host;
-  r.uri = redactUri(tx.uri);
+  r.uri = redactTransactionUri(tx);
   r.version = tx.version;
   r.status = tx.status;
   r.statusMessage = tx.statusMessage;

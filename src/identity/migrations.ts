@@ -1,0 +1,36 @@
+// Identity tables. An identity's learned uses (IPs, user agents, endpoints, hours, open sessions)
+// live in a JSON column, written whole on flush (each is bounded); one row per identity, keyed by its
+// id (WITHOUT ROWID: one b-tree per write). Credential bindings learned at login and the login-path
+// verdicts are kept too, so a restart continues where the last run stopped (`replay A; replay B`
+// equals `replay A B`). Version 11: versions need only be distinct (src/daemon/migrations.ts sorts them).
+import type { Migration } from '../store/database';
+
+export const IDENTITY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 11,
+    name: 'identities, login bindings and login paths',
+    sql: `
+      CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        display TEXT NOT NULL,
+        source TEXT NOT NULL,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        requests INTEGER NOT NULL,
+        stats TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE identity_bindings (
+        credential TEXT PRIMARY KEY,
+        identity TEXT NOT NULL,
+        learned_at REAL NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE identity_login_paths (
+        key TEXT PRIMARY KEY,
+        probes INTEGER NOT NULL,
+        login INTEGER NOT NULL,
+        last_seen REAL NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
