@@ -14,6 +14,10 @@ import { endpointsCommand } from './endpoints';
 import { openapiExportCommand } from './openapi';
 import { endpointsEditCommand } from './endpoints-edit';
 import { specsCommand } from './specs';
+import { registerEval } from './eval';
+import { registerIdentities } from './identities';
+import { registerBaseline } from './baseline';
+import { registerSimulate } from './simulate';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -155,6 +159,10 @@ program
 registerConfigCommands(program);
 registerDoctor(program);
 registerInstallService(program);
+registerEval(program, settle);
+registerIdentities(program, settle);
+registerBaseline(program, settle);
+registerSimulate(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander printed its message already (and --help / --version exit 0)

@@ -9,6 +9,8 @@ import { apiSchema, daemonSchema, logSchema, mirrorHealthSchema } from '../daemo
 import { decodeSchema } from '../decode/config';
 import { detectorsSchema } from '../detectors/config';
 import { httpSchema } from '../http/config';
+import { featuresSchema } from '../features/config';
+import { identitySchema } from '../identity/config';
 import { inventorySchema } from '../inventory/config';
 import { outputsSchema } from '../outputs/config';
 import { reassemblySchema } from '../reassembly/config';
@@ -21,6 +23,8 @@ export const configSchema = z
     reassembly: reassemblySchema.default(reassemblySchema.parse({})).describe('TCP flow tracking and stream reassembly.'),
     http: httpSchema.default(httpSchema.parse({})).describe('HTTP/1.x parsing bounds.'),
     inventory: inventorySchema.default(inventorySchema.parse({})).describe('The learned endpoint map and OpenAPI comparison.'),
+    identity: identitySchema.default(identitySchema.parse({})).describe('Who calls: identities from credentials, logins and trusted proxies, their sessions and what they used.'),
+    features: featuresSchema.default(featuresSchema.parse({})).describe('Behaviour baselines per identity, client IP, endpoint and (identity, endpoint), on packet time, and the feature vectors read by detectors and models.'),
     store: storeSchema.default(storeSchema.parse({})).describe('The SQLite state database.'),
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
     detectors: detectorsSchema.default({}).describe("Options of each detector, under its own key (src/detectors/README.md)."),
@@ -40,6 +44,7 @@ export type TapwatchConfig = z.infer<typeof configSchema>;
 export { alertingSchema, apiSchema, captureSchema, daemonSchema, decodeSchema, httpSchema, inventorySchema, logSchema, mirrorHealthSchema, outputsSchema, reassemblySchema, storeSchema };
 export { fragmentSchema, type DecodeConfig, type FragmentConfig } from '../decode/config';
 export { templatingSchema, type InventoryConfig } from '../inventory/config';
+export type { IdentityConfig } from '../identity/config';
 export type { CaptureConfig } from '../capture/config';
 export type { ReassemblyConfig } from '../reassembly/config';
 export type { HttpConfig } from '../http/config';

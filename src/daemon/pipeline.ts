@@ -12,8 +12,10 @@ import type { TapwatchConfig } from '../config/schema';
 import type { Finding } from '../core/finding';
 import type { Logger } from '../core/logger';
 import { DETECTORS, type DetectorEntry } from '../detectors';
+import { openFeaturesStage, type FeaturesStage } from '../features/stage';
 import { emptyContext, type TransactionConsumer } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
+import { identityConsumers } from '../identity/consumer';
 import { inventoryConsumer } from '../inventory/consumer';
 import type { Sensor } from './sensor';
 import { openStages, type StageHooks, type Stages } from './stages';
@@ -31,6 +33,8 @@ export interface PipelineOptions {
 export interface Pipeline {
   readonly stages: Stages;
   readonly consumers: readonly TransactionConsumer[];
+  /** Behaviour baselines (features.enabled); `features.view` is what detectors and models read. */
+  readonly features: FeaturesStage | null;
   /** Packet time moved on without traffic (the heartbeat of a quiet live link). */
   tick(now: number): void;
   /** Hands what the queue holds to the consumers (the end of a capture batch). */
@@ -46,7 +50,16 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     stages.alerts.process(f);
   };
   const consumers: TransactionConsumer[] = [];
+  // identity first (who, from where, which session); its activity hook after the inventory (the endpoint)
+  const identity = stages.identity ? identityConsumers(stages.identity) : null;
+  if (identity) consumers.push(identity.resolve);
   if (stages.inventory) consumers.push(inventoryConsumer(stages.inventory.inventory));
+  if (identity) consumers.push(identity.activity);
+  // baselines once identity and endpoint are known, before the detectors that read them
+  const features = config.features.enabled
+    ? openFeaturesStage(config.features, counters, { db: stages.db, dbFile: stages.dbFile, maxPendingWrites: config.store.maxPendingWrites })
+    : null;
+  if (features) consumers.push(features.consumer);
   const detectorOptions: Readonly<Record<string, unknown>> = opts.detectorOptions ?? config.detectors;
   for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), report, counters));
 
@@ -97,6 +110,7 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   return {
     stages,
     consumers,
+    features,
     tick(now: number): void {
       drain();
       advance(now);

@@ -3,10 +3,12 @@
 // file (replay without --db) the state lives in an in-memory SQLite database for the run.
 import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
+import { installationKeyFor } from '../core/installation-key';
 import type { Logger } from '../core/logger';
 import type { PolicyResult } from '../alerting';
 import type { Alert } from '../alerting/types';
 import type { InventoryEvent } from '../inventory/types';
+import { IdentityStage } from '../identity/stage';
 import { openDatabase, type Db } from '../store/database';
 import { ALL_MIGRATIONS } from './migrations';
 import { openAlertStage, type AlertStage } from './alert-stage';
@@ -17,6 +19,8 @@ export interface Stages {
   /** The database file, or `:memory:`. */
   readonly dbFile: string;
   readonly inventory: InventoryStage | null;
+  /** Identities, client IPs and sessions (identity.enabled); the pipeline runs it first. */
+  readonly identity: IdentityStage | null;
   readonly alerts: AlertStage;
   /**
    * Final inventory flush at packet time `now`, outbox drained within `drainMs`, then `beforeDbClose`
@@ -42,6 +46,18 @@ export function openStages(
   const dbFile = dbPath ?? ':memory:';
   const db = openDatabase(dbFile, ALL_MIGRATIONS);
   try {
+    // before the alert stage: a geo database that cannot be read stops the start with nothing to undo
+    const identity = config.identity.enabled
+      ? new IdentityStage(config.identity, counters, {
+          // without a database file nothing reads identities back: they stay in memory for the run
+          db: dbPath === null ? null : db,
+          dbFile,
+          maxRowsPerFlush: config.store.maxRowsPerFlush,
+          maxPendingWrites: config.store.maxPendingWrites,
+          // the same key as the sensor's credential fingerprints (the file beside the database)
+          installationKey: () => installationKeyFor(dbPath),
+        })
+      : null;
     const alerts = openAlertStage(config, counters, db, dbFile, log, (a, r) => hooks.onAlert?.(a, r));
     const inventory = withInventory
       ? openInventoryStage(config, counters, db, dbFile, (e) => {
@@ -53,6 +69,7 @@ export function openStages(
       db,
       dbFile,
       inventory,
+      identity,
       alerts,
       async close(now: number, drainMs: number, beforeDbClose?: () => void): Promise<{ drained: boolean }> {
         inventory?.close(now);
