@@ -9,7 +9,9 @@
 // --decode-only: the older read + decode comparison, tcpdump -r vs tapwatch replay.
 // --inventory: the endpoint inventory's cost: transactions/s through templating + learning
 // alone (bench/inventory.mjs), and end-to-end replay with the inventory (and its SQLite
-// file) on vs off, alternating. `npm run bench` runs the HTTP mode, then this one.
+// file) on vs off, alternating.
+// --identity: the product with identities and baselines on vs off, alternating.
+// `npm run bench` runs the HTTP mode, then the inventory and identity modes.
 //
 // CAPTURE is `keepalive`, `close`, `keepalive-mtu1500` (bench/out/<name>.pcap, made
 // by bench/make-capture.sh when missing) or a path to any classic .pcap file.
@@ -17,6 +19,7 @@
 // See bench/README.md for what the numbers mean.
 import { runDecodeMode } from './lib/decode-mode.mjs';
 import { runHttpMode } from './lib/http-mode.mjs';
+import { runIdentityMode } from './lib/identity-mode.mjs';
 import { runInventoryMode } from './lib/inventory-mode.mjs';
 import { parseArgs } from './lib/options.mjs';
 import { killRunning } from './lib/timed-run.mjs';
@@ -32,10 +35,15 @@ const opts = parseArgs(process.argv.slice(2));
 const main = async () => {
   if (opts.decodeOnly) return runDecodeMode(opts);
   if (opts.inventoryOnly) return runInventoryMode(opts);
+  if (opts.identityOnly) return runIdentityMode(opts);
   await runHttpMode(opts);
   if (opts.inventoryBench) {
     console.log('');
     await runInventoryMode(opts);
+  }
+  if (opts.identityBench) {
+    console.log('');
+    await runIdentityMode(opts);
   }
 };
 main().catch((e) => {

@@ -10,6 +10,8 @@ function usage(code) {
   --decode-only    only the read + decode comparison with tcpdump (the older benchmark)
   --inventory      only the inventory cost: templating + learning alone, end-to-end on vs off
   --no-inventory-bench  HTTP mode without the inventory section that follows it
+  --identity       only the cost of identities + baselines: the product on vs off (keepalive unless named)
+  --no-identity-bench   HTTP mode without the identities + baselines section
   --runs N         repetitions of tcpdump, tapwatch and suricata per capture, alternating (default 3)
   --tshark-runs N  repetitions of tshark (slow: ~20-200 s per capture; default 1, 0 = skip)
   --no-tshark      same as --tshark-runs 0
@@ -26,7 +28,7 @@ function usage(code) {
 export function parseArgs(argv) {
   const opts = {
     runs: 3, tsharkRuns: 1, suricata: true, port: 18080, pin: true, check: false, timeoutSec: 900,
-    decodeOnly: false, inventoryOnly: false, inventoryBench: true, captures: [], baseline: null,
+    decodeOnly: false, inventoryOnly: false, inventoryBench: true, identityOnly: false, identityBench: true, captures: [], capturesGiven: false, baseline: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,10 +57,13 @@ export function parseArgs(argv) {
     else if (a === '--decode-only') opts.decodeOnly = true;
     else if (a === '--inventory') opts.inventoryOnly = true;
     else if (a === '--no-inventory-bench') opts.inventoryBench = false;
+    else if (a === '--identity') opts.identityOnly = true;
+    else if (a === '--no-identity-bench') opts.identityBench = false;
     else if (a === '-h' || a === '--help') usage(0);
     else if (a.startsWith('-')) usage(1);
     else opts.captures.push(a);
   }
+  opts.capturesGiven = opts.captures.length > 0;
   if (opts.captures.length === 0) {
     opts.captures = [...DEFAULT_CAPTURES, ...OPTIONAL_CAPTURES.filter((n) => fs.existsSync(path.join(OUT, `${n}.pcap`)))];
   }

@@ -78,8 +78,8 @@ export function tapwatchFlags() {
 // `tapwatch replay FILE --format jsonl`; its last stdout line is the stats record.
 // Without --no-http-records (older builds) the per-transaction lines go to a pipe and
 // are counted here, so the JSON output is part of what is measured (a note says so).
-export async function runTapwatch(file, ctx, { decodeOnly = false, inventoryDb = null, product = false, cli = CLI } = {}) {
-  const argv = [process.execPath, ...cliNodeOptions(cli), cli, 'replay', file, '--format', 'jsonl'];
+export async function runTapwatch(file, ctx, { decodeOnly = false, inventoryDb = null, product = false, cli = CLI, extraArgs = [] } = {}) {
+  const argv = [process.execPath, ...cliNodeOptions(cli), cli, 'replay', file, '--format', 'jsonl', ...extraArgs];
   if (!product) {
     if (decodeOnly && ctx.tw.decodeOnly) argv.push('--decode-only');
     // Against Suricata (HTTP logging only) the endpoint map stays off: same work on both sides.

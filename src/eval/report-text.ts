@@ -74,7 +74,7 @@ function attributionLine(r: EvalReport): string {
   if (a.credentialedRequests === 0) return 'Identity attribution: no benign request of the scenario carries a credential.';
   const shared = a.sharedIdentities > 0 ? `; ${plural(a.sharedIdentities, 'identity')} shared by several actors` : '';
   return (
-    `Identity attribution: ${percent(a.share)} of ${count(a.credentialedRequests)} credentialed benign requests resolved to their actor's own identity ` +
+    `Identity attribution: ${count(a.consistentRequests)} of ${count(a.credentialedRequests)} credentialed benign requests (${a.share !== null && a.share < 1 && a.share >= 0.9995 ? '99.9+%' : percent(a.share)}) resolved to their actor's own identity ` +
     `(${count(a.matchedRequests)} found in the traffic, ${plural(a.actors, 'actor')}${shared}).`
   );
 }
