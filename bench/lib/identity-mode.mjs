@@ -7,7 +7,7 @@ import path from 'node:path';
 import { scanCapture } from './captures.mjs';
 import { gitRevision, machineInfo } from './host.mjs';
 import { OUT } from './paths.mjs';
-import { fmtInt, fmtNum, fmtRatio, maxOf, med, median, stamp } from './report.mjs';
+import { fmtInt, fmtNum, fmtRatio, onOffSide, stamp } from './report.mjs';
 import { setUp } from './setup.mjs';
 import { cleanRunFiles } from './timed-run.mjs';
 import { productCommand, runTapwatch } from './tools.mjs';
@@ -32,13 +32,8 @@ export async function runIdentityMode(opts) {
       }
     }
     cleanRunFiles();
-    const side = (rs) => {
-      const sec = median(rs.map((r) => r.wallSec));
-      const tx = rs[rs.length - 1].transactions;
-      return { runs: rs.length, medianWallSec: sec, medianLoopSec: median(rs.map((r) => r.loopSec)), cpuSec: med(rs.map((r) => r.cpuSec)), peakRssMiB: maxOf(rs.map((r) => r.peakRssMiB)), transactions: tx, txPerSec: tx / sec };
-    };
-    const off = side(runs.off);
-    const on = side(runs.on);
+    const off = onOffSide(runs.off);
+    const on = onOffSide(runs.on);
     const onOverOff = on.txPerSec / off.txPerSec;
     console.log(`   off ${fmtInt(off.txPerSec)} tx/s, on ${fmtInt(on.txPerSec)} tx/s: on/off ${fmtRatio(onOverOff)}, peak RSS ${fmtNum(off.peakRssMiB, 0)} -> ${fmtNum(on.peakRssMiB, 0)} MiB`);
     results.push({ capture: cap.name, file: cap.file, packets: scan.packets, off, on, onOverOff, costShare: 1 - onOverOff, goalMet: onOverOff >= GOAL });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { scanCapture } from './captures.mjs';
 import { gitRevision, machineInfo } from './host.mjs';
 import { OUT } from './paths.mjs';
-import { fmtInt, fmtNum, fmtRatio, maxOf, med, median, stamp } from './report.mjs';
+import { fmtInt, fmtNum, fmtRatio, onOffSide, stamp } from './report.mjs';
 import { setUp } from './setup.mjs';
 import { cleanRunFiles } from './timed-run.mjs';
 import { runInventoryMicro, runTapwatch, tapwatchCommand } from './tools.mjs';
@@ -43,14 +43,8 @@ export async function runInventoryMode(opts) {
     }
     dropDb();
     cleanRunFiles();
-    const side = (rs) => {
-      const sec = median(rs.map((r) => r.wallSec));
-      const loopSec = median(rs.map((r) => r.loopSec));
-      const tx = rs[rs.length - 1].transactions;
-      return { runs: rs.length, medianWallSec: sec, medianLoopSec: loopSec, cpuSec: med(rs.map((r) => r.cpuSec)), peakRssMiB: maxOf(rs.map((r) => r.peakRssMiB)), transactions: tx, txPerSec: tx / sec, loopTxPerSec: tx / loopSec };
-    };
-    const off = side(runs.off);
-    const on = side(runs.on);
+    const off = onOffSide(runs.off);
+    const on = onOffSide(runs.on);
     const share = on.txPerSec / off.txPerSec;
     const loopShare = on.loopTxPerSec / off.loopTxPerSec;
     console.log(`   end to end: inventory off ${fmtInt(off.txPerSec)} tx/s, on ${fmtInt(on.txPerSec)} tx/s: on/off ${fmtRatio(share)} (in-loop ${fmtRatio(loopShare)}), peak RSS ${fmtNum(off.peakRssMiB, 0)} -> ${fmtNum(on.peakRssMiB, 0)} MiB`);

@@ -26,3 +26,12 @@ export function printTable(header, right, body) {
 export function stamp() {
   return new Date().toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
+
+// One side of an on/off comparison of tapwatch runs: medians of the runs (peak RSS: the maximum),
+// the transaction count of the last run, rates from the medians.
+export function onOffSide(rs) {
+  const sec = median(rs.map((r) => r.wallSec));
+  const loopSec = median(rs.map((r) => r.loopSec));
+  const tx = rs[rs.length - 1].transactions;
+  return { runs: rs.length, medianWallSec: sec, medianLoopSec: loopSec, cpuSec: med(rs.map((r) => r.cpuSec)), peakRssMiB: maxOf(rs.map((r) => r.peakRssMiB)), transactions: tx, txPerSec: tx / sec, loopTxPerSec: tx / loopSec };
+}
