@@ -1,9 +1,10 @@
-// Recommended response per severity (DESIGN §6): observe, throttle to a limit learned from the
-// identity's own baseline rate, block for a set time, or revoke the token. An action needs someone
-// to act on: findings without identity or client (inventory findings) are observed, and revoking
-// needs a token identity, else the client is blocked instead.
+// Recommended response (DESIGN §6): the configured per-detector action, else the one the detector
+// suggested, else the playbook's for the severity: observe, throttle to a limit (learned by the
+// detector, else from the identity's baseline rate), block for a set time, or revoke the token. An
+// action needs someone to act on: findings without identity or client (inventory findings) are
+// observed, and revoking needs a token identity, else the client is blocked instead.
 import type { AlertingConfig } from './config';
-import type { EndpointRef, Explanation, Recommendation, Severity } from './types';
+import type { EndpointRef, Explanation, Recommendation, Severity, SuggestedResponse } from './types';
 
 export interface RecommendationInput {
   readonly detector: string;
@@ -14,6 +15,8 @@ export interface RecommendationInput {
   readonly endpoint?: EndpointRef;
   /** The identity's learned request rate, from the `baselineRatePerMinute` explanation factor. */
   readonly baselineRatePerMinute?: number;
+  /** What the detector suggested (a configured per-detector action overrides it). */
+  readonly suggested?: SuggestedResponse;
 }
 
 /** The `baselineRatePerMinute` factor's number (its value, else its baseline), when a finding has one. */
@@ -28,7 +31,7 @@ export function baselineRateOf(explanation: Explanation): number | undefined {
 
 export function recommend(config: Pick<AlertingConfig, 'playbook' | 'detectors'>, input: RecommendationInput): Recommendation {
   const pb = config.playbook;
-  const action = config.detectors[input.detector]?.action ?? pb[input.severity];
+  const action = config.detectors[input.detector]?.action ?? input.suggested?.action ?? pb[input.severity];
   const what = `${article(input.severity)} ${input.severity} ${input.detector} alert${input.endpoint ? ` on ${input.endpoint.method} ${input.endpoint.host}${input.endpoint.template}` : ''}`;
   const who = input.identity ?? input.client;
   if (action === 'observe' || who === undefined) {
@@ -36,6 +39,11 @@ export function recommend(config: Pick<AlertingConfig, 'playbook' | 'detectors'>
     return { action: 'observe', reason: `Observe after ${what} (score ${input.score.toFixed(2)}): ${why}.` };
   }
   if (action === 'throttle') {
+    const learned = input.suggested?.limitPerMinute;
+    if (learned !== undefined && Number.isFinite(learned) && learned > 0) {
+      const limit = Math.max(1, Math.ceil(learned));
+      return { action, limitPerMinute: limit, reason: `Throttle ${who} to ${limit} requests/min (the limit learned from its own peaks) after ${what}.` };
+    }
     const base = input.baselineRatePerMinute;
     if (base !== undefined) {
       const limit = Math.max(1, Math.ceil(base * pb.throttleHeadroom));

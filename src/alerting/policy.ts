@@ -22,7 +22,7 @@ import { AlertIdGenerator } from './ids';
 import { baselineRateOf, recommend } from './playbook';
 import { severityFor, severityRank } from './severity';
 import { SuppressionMatcher, suppressionsFromConfig, type Suppression, type SuppressionProvider } from './suppression';
-import type { Alert, EndpointRef, EvidenceItem, Explanation, Finding, Recommendation, Severity } from './types';
+import type { Alert, EndpointRef, EvidenceItem, Explanation, Finding, Recommendation, Severity, SuggestedResponse } from './types';
 
 export const RATE_EXCEEDED_DETECTOR = 'alerting.rate-exceeded';
 
@@ -68,6 +68,8 @@ interface OpenAlert {
   evidence: EvidenceItem[];
   sensitiveKinds: Set<string>;
   baselineRate: number | undefined;
+  /** The detector's suggested response (the latest finding's). */
+  suggested: SuggestedResponse | undefined;
   recommendation: Recommendation;
   /** Rate-exceeded summaries: detectors whose findings were held back. */
   heldDetectors?: Set<string>;
@@ -126,6 +128,7 @@ export class AlertPolicy {
         evidence: [...stored.evidence],
         sensitiveKinds: new Set(typeof kinds === 'string' && kinds !== '' ? kinds.split(',') : []),
         baselineRate: baselineRateOf(stored.explanation),
+        suggested: undefined,
         recommendation: stored.recommendation,
       });
       restored++;
@@ -266,6 +269,7 @@ export class AlertPolicy {
       evidence: f.evidence.slice(0, this.config.maxEvidence),
       sensitiveKinds: kinds,
       baselineRate: baselineRateOf(f.explanation),
+      suggested: f.suggested,
       recommendation: { action: 'observe', reason: '' },
       ...(heldDetector !== undefined ? { heldDetectors: new Set([heldDetector]) } : {}),
     };
@@ -288,6 +292,7 @@ export class AlertPolicy {
     }
     for (const k of f.sensitiveKinds ?? []) if (a.sensitiveKinds.size < MAX_KINDS_PER_ALERT) a.sensitiveKinds.add(k);
     a.baselineRate = baselineRateOf(f.explanation) ?? a.baselineRate;
+    a.suggested = f.suggested ?? a.suggested;
     addEvidence(a.evidence, f.evidence, this.config.maxEvidence);
     if (heldDetector !== undefined && a.heldDetectors && a.heldDetectors.size < MAX_KINDS_PER_ALERT) a.heldDetectors.add(heldDetector);
     if (a.heldDetectors) a.explanation = this.summaryExplanation(a);
@@ -342,6 +347,7 @@ export class AlertPolicy {
       ...(a.client !== undefined ? { client: a.client } : {}),
       ...(a.endpoint !== undefined ? { endpoint: a.endpoint } : {}),
       ...(a.baselineRate !== undefined ? { baselineRatePerMinute: a.baselineRate } : {}),
+      ...(a.suggested !== undefined ? { suggested: a.suggested } : {}),
     });
   }
 }

@@ -2,7 +2,7 @@
 // Findings; the alert policy turns them into Alerts (dedupe, suppression, severity, playbook) and
 // stores each one before any sink sees it.
 
-export type { EndpointRef, EvidenceItem, Explanation, ExplanationFactor, Finding } from '../core/finding';
+export type { EndpointRef, EvidenceItem, Explanation, ExplanationFactor, Finding, SuggestedResponse } from '../core/finding';
 import type { EndpointRef, EvidenceItem, Explanation } from '../core/finding';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';

@@ -35,6 +35,16 @@ export interface EvidenceItem {
   readonly note?: string;
 }
 
+/**
+ * The response a detector suggests (DESIGN §6). The alert policy has the last word: a configured
+ * per-detector action (alerting.detectors) overrides it, and the playbook fills in what it lacks.
+ */
+export interface SuggestedResponse {
+  readonly action: 'observe' | 'throttle' | 'block' | 'revoke-token';
+  /** For throttle: the learned limit in requests per minute. */
+  readonly limitPerMinute?: number;
+}
+
 /** What a detector, the inventory or a model reports; the policy decides if it becomes an alert. */
 export interface Finding {
   /** Stable detector name, e.g. `inventory.shadow-endpoint`, `credential-stuffing`. */
@@ -52,4 +62,5 @@ export interface Finding {
   readonly sensitiveKinds?: readonly string[];
   readonly explanation: Explanation;
   readonly evidence: readonly EvidenceItem[];
+  readonly suggested?: SuggestedResponse;
 }

@@ -11,7 +11,7 @@
 import type { TapwatchConfig } from '../config/schema';
 import type { Finding } from '../core/finding';
 import type { Logger } from '../core/logger';
-import { DETECTORS, type DetectorEntry } from '../detectors';
+import { DETECTORS, NO_FEEDBACK_TUNING, type DetectorContext, type DetectorEntry, type FeedbackTuning } from '../detectors';
 import { openFeaturesStage, type FeaturesStage } from '../features/stage';
 import { emptyContext, type TransactionConsumer } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
@@ -28,6 +28,8 @@ export interface PipelineOptions {
   /** The detectors and their options (default: the product's list and `config.detectors`). */
   detectors?: readonly DetectorEntry[];
   detectorOptions?: Readonly<Record<string, unknown>>;
+  /** Analysts' verdicts as threshold factors (default: none). */
+  feedbackTuning?: FeedbackTuning;
 }
 
 export interface Pipeline {
@@ -61,7 +63,8 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     : null;
   if (features) consumers.push(features.consumer);
   const detectorOptions: Readonly<Record<string, unknown>> = opts.detectorOptions ?? config.detectors;
-  for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), report, counters));
+  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback: opts.feedbackTuning ?? NO_FEEDBACK_TUNING };
+  for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), detectorContext));
 
   const ctx = emptyContext();
   const maxQueued = config.daemon.maxQueuedTransactions;

@@ -2,15 +2,39 @@
 // A detector is one file in this folder plus one entry here: its options are mounted under
 // `detectors.<key>` in the config, validated by its own schema (README.md beside this file).
 import type { Counters } from '../core/counters';
+import type { EndpointRef } from '../core/finding';
+import type { FeatureView } from '../features/types';
 import type { FindingSink, TransactionConsumer } from '../http/consumer';
 import type { z } from 'zod';
+
+/**
+ * How far analysts' false-positive verdicts raise a detector's threshold for one identity or
+ * endpoint: 1 when there is none, more with each verdict (alerting.feedbackTuning). A detector
+ * multiplies the threshold it compares against by it.
+ */
+export interface FeedbackTuning {
+  factor(detector: string, identity: string | null, endpoint: EndpointRef | null): number;
+}
+
+/** No verdicts (tests, or a pipeline without a state database). */
+export const NO_FEEDBACK_TUNING: FeedbackTuning = { factor: () => 1 };
+
+/** What a detector is given when the pipeline opens. */
+export interface DetectorContext {
+  /** Where findings go (the alert stage). */
+  readonly report: FindingSink;
+  readonly counters: Counters;
+  /** The behaviour baselines; null when `features.enabled` is false (a detector that needs them stays idle). */
+  readonly features: FeatureView | null;
+  readonly feedback: FeedbackTuning;
+}
 
 export interface DetectorEntry<Options = unknown> {
   /** The config key under `detectors:` and the detector's name in logs. */
   readonly key: string;
   /** Its options, with defaults: `detectors.<key>` in the config. */
   readonly schema: z.ZodType<Options>;
-  create(options: Options, report: FindingSink, counters: Counters): TransactionConsumer;
+  create(options: Options, context: DetectorContext): TransactionConsumer;
 }
 
 export const DETECTORS: readonly DetectorEntry[] = [];

@@ -281,6 +281,14 @@ t.test('playbook per severity: observe, throttle with learned limit, block, revo
 
   const override = alertOf(new AlertPolicy(config({ detectors: { 'credential-stuffing': { action: 'observe' } } }), new Counters()).process(finding({ score: 1 })));
   t.equal(override.recommendation.action, 'observe', 'per-detector action');
+
+  const suggested = rec({ score: scoreFor('low'), identity: 'key:abc', suggested: { action: 'throttle', limitPerMinute: 12.2 } });
+  t.same([suggested.action, suggested.limitPerMinute], ['throttle', 13], "the detector's suggestion and its learned limit, over the low playbook");
+  t.match(suggested.reason, /learned/);
+  const overSuggestion = alertOf(
+    new AlertPolicy(config({ detectors: { 'credential-stuffing': { action: 'observe' } } }), new Counters()).process(finding({ score: 1, suggested: { action: 'block' } })),
+  );
+  t.equal(overSuggestion.recommendation.action, 'observe', 'a configured per-detector action beats the suggestion');
 });
 
 t.test('scores outside 0–1 are clamped and counted', async (t) => {
