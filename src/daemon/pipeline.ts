@@ -91,6 +91,7 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     ctx.identity = null;
     ctx.clientIp = null;
     ctx.session = null;
+    ctx.loginUser = null;
     for (const c of consumers) c.onTransaction(tx, ctx);
     advance(tx.ts);
   };

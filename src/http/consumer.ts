@@ -22,6 +22,11 @@ export interface TransactionContext {
   clientIp: string | null;
   /** The client's session id (set by the identity stage); null until one does. */
   session: string | null;
+  /**
+   * The user a login attempt names, as an identity (`user:alice`, hashed when identity.hashUsernames),
+   * whatever its outcome (set by the identity stage); null when the request is not a login.
+   */
+  loginUser: string | null;
 }
 
 export interface TransactionConsumer {
@@ -41,5 +46,5 @@ export interface TransactionConsumer {
 export type FindingSink = (finding: Finding) => void;
 
 export function emptyContext(): TransactionContext {
-  return { endpoint: null, identity: null, clientIp: null, session: null };
+  return { endpoint: null, identity: null, clientIp: null, session: null, loginUser: null };
 }

@@ -112,11 +112,17 @@ export class IdentityStage {
     const agent = r.kind === 'ip' && ua !== null && tallyGet(r.userAgents, ua) !== undefined ? ua : '';
     const session = this.sessions.touch(r, agent, ts);
     this.table.markDirty(r);
-    if (loginUser !== null) this.bindLogin(tx, this.naming.userValue(loginUser));
+    let loginIdentity: string | null = null;
+    if (loginUser !== null) {
+      const user = this.naming.userValue(loginUser);
+      this.bindLogin(tx, user);
+      loginIdentity = `user:${user}`;
+    }
     this.current = r;
     ctx.clientIp = clientIp;
     ctx.identity = r.id;
     ctx.session = session.id;
+    ctx.loginUser = loginIdentity;
   }
 
   /** After the inventory: the endpoint it mapped joins the identity's endpoints. */

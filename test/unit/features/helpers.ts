@@ -33,6 +33,10 @@ export interface TxSpec {
   reqContentType?: string | null;
   userAgent?: string | null;
   session?: string | null;
+  /** The user a login attempt names, as the identity stage would set it (`user:alice`). */
+  loginUser?: string | null;
+  /** Query string (without `?`) and Authorization-derived credentials, for detectors that read them. */
+  query?: string | null;
 }
 
 /** One transaction and the context the stages before the features stage would give it. */
@@ -45,7 +49,7 @@ export function call(s: TxSpec): { tx: HttpTransaction; ctx: TransactionContext 
   const p = s.path ?? '/';
   const tx = {
     flowId: 'F1', txId: 1, client: `${clientIp}:40000`, server: '10.9.9.9:80', clientIp, clientPort: 40000, serverIp: '10.9.9.9', serverPort: 80, vlanIds: [], tunnels: [],
-    ts: s.ts, respTs: s.ts + 0.001, method, host, uri: p, path: p, query: null, version: '1.1', status: s.status ?? 200, statusMessage: 'OK',
+    ts: s.ts, respTs: s.ts + 0.001, method, host, uri: s.query ? `${p}?${s.query}` : p, path: p, query: s.query ?? null, version: '1.1', status: s.status ?? 200, statusMessage: 'OK',
     userAgent: s.userAgent === undefined ? 'test-agent/1.0' : s.userAgent, reqContentType: s.reqContentType ?? (req ? 'application/json' : null), contentEncoding: null, respContentEncoding: null,
     authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: s.respContentType === undefined ? (resp ? 'application/json' : null) : s.respContentType,
@@ -54,7 +58,7 @@ export function call(s: TxSpec): { tx: HttpTransaction; ctx: TransactionContext 
   } as HttpTransaction;
   const template = s.template === undefined ? p : s.template;
   const endpoint: EndpointRef | null = template === null ? null : endpointRef(host, method, template);
-  return { tx, ctx: { endpoint, identity: s.identity === undefined ? `user:${clientIp}` : s.identity, clientIp, session: s.session ?? null } };
+  return { tx, ctx: { endpoint, identity: s.identity === undefined ? `user:${clientIp}` : s.identity, clientIp, session: s.session ?? null, loginUser: s.loginUser ?? null } };
 }
 
 /** One EndpointRef object per endpoint, as the inventory hands out (the features stage caches by object). */

@@ -83,6 +83,7 @@ export function openStage(over: Record<string, unknown> = {}, db: { db: Db; file
       ctx.identity = null;
       ctx.clientIp = null;
       ctx.session = null;
+      ctx.loginUser = null;
       stage.resolve(tx, ctx);
       ctx.endpoint = endpoint ?? null;
       stage.noteEndpoint(tx, ctx);

@@ -42,6 +42,8 @@ t.test('login: the user it logs in as; the cookie it carried and the token it go
 
   const failed = post('/api/auth/login', JSON.stringify({ email: 'erin@example.com', password: 'wrong' }), 'application/json', T0 + 5, { headers: ['Cookie: sessionid=anon-cookie-77'], status: 401 });
   t.equal(feed(failed).identity, 'user:erin@example.com', 'a failed login is still attributed to the name it tried');
+  t.equal(feed(failed).loginUser, 'user:erin@example.com', 'ctx.loginUser names the user of a login attempt, failed or not');
+  t.equal(feed(get('/api/me', [], T0 + 5.5)).loginUser, null, 'a request that is no login names no login user');
   t.equal(feed(get('/api/x', ['Cookie: sessionid=anon-cookie-77'], T0 + 6)).identity, `key:${fingerprintOf('anon-cookie-77')}`, 'but binds nothing');
   t.equal(counters.get('identity.bindings.learned'), 2);
 
