@@ -11,11 +11,12 @@
 import type { TapwatchConfig } from '../config/schema';
 import type { Finding } from '../core/finding';
 import type { Logger } from '../core/logger';
-import { DETECTORS, NO_FEEDBACK_TUNING, type DetectorContext, type DetectorEntry, type FeedbackTuning } from '../detectors';
+import { DETECTORS, NO_FEEDBACK_TUNING, NO_GEO, type DetectorContext, type DetectorEntry, type FeedbackTuning, type GeoOf } from '../detectors';
 import { openFeaturesStage, type FeaturesStage } from '../features/stage';
 import { emptyContext, type TransactionConsumer } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import { identityConsumers } from '../identity/consumer';
+import type { IdentityStage } from '../identity/stage';
 import { inventoryConsumer } from '../inventory/consumer';
 import type { Sensor } from './sensor';
 import { openStages, type StageHooks, type Stages } from './stages';
@@ -59,11 +60,12 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   if (identity) consumers.push(identity.activity);
   // baselines once identity and endpoint are known, before the detectors that read them
   const features = config.features.enabled
-    ? openFeaturesStage(config.features, counters, { db: stages.db, dbFile: stages.dbFile, maxPendingWrites: config.store.maxPendingWrites })
+    ? openFeaturesStage(config.features, counters, { db: stages.db, dbFile: stages.dbFile, maxPendingWrites: config.store.maxPendingWrites, ...asnLookup(stages.identity) })
     : null;
   if (features) consumers.push(features.consumer);
   const detectorOptions: Readonly<Record<string, unknown>> = opts.detectorOptions ?? config.detectors;
-  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback: opts.feedbackTuning ?? NO_FEEDBACK_TUNING };
+  const geo: GeoOf = stages.identity?.hasGeo ? (ip) => stages.identity?.geoOf(ip) ?? {} : NO_GEO;
+  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback: opts.feedbackTuning ?? NO_FEEDBACK_TUNING, geo };
   for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), detectorContext));
 
   const ctx = emptyContext();
@@ -124,6 +126,17 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
       drain();
       for (const c of consumers) c.close?.(now);
       return stages.close(now, drainMs, beforeDbClose);
+    },
+  };
+}
+
+/** The baselines' ASN of a client address (`AS64500`), from the identity stage's geo databases when configured. */
+function asnLookup(identity: IdentityStage | null): { asnOf?: (ip: string) => string | null } {
+  if (identity === null || !identity.hasGeo) return {};
+  return {
+    asnOf: (ip) => {
+      const asn = identity.geoOf(ip).asn;
+      return asn === undefined ? null : `AS${asn}`;
     },
   };
 }

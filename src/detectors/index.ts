@@ -19,6 +19,12 @@ export interface FeedbackTuning {
 /** No verdicts (tests, or a pipeline without a state database). */
 export const NO_FEEDBACK_TUNING: FeedbackTuning = { factor: () => 1 };
 
+/** ASN and country of an address, from the offline databases the identity stage was given (empty without). */
+export type GeoOf = (ip: string) => { readonly asn?: number; readonly country?: string };
+
+/** No geo database. */
+export const NO_GEO: GeoOf = () => ({});
+
 /** What a detector is given when the pipeline opens. */
 export interface DetectorContext {
   /** Where findings go (the alert stage). */
@@ -27,6 +33,8 @@ export interface DetectorContext {
   /** The behaviour baselines; null when `features.enabled` is false (a detector that needs them stays idle). */
   readonly features: FeatureView | null;
   readonly feedback: FeedbackTuning;
+  /** Where a client address is (ASN, country); empty for private addresses or without databases. */
+  readonly geo: GeoOf;
 }
 
 export interface DetectorEntry<Options = unknown> {

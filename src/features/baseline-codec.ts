@@ -5,11 +5,11 @@
 import type { Baseline, BaselineKind } from './baseline';
 import { BoundedTally, type TallyState } from './bounded-tally';
 import { EndpointBaseline } from './endpoint-baseline';
-import { hashString } from './hashing';
+import { hashString } from '../core/hashing';
 import { IdentityBaseline, type IdentityBounds } from './identity-baseline';
 import { IpBaseline } from './ip-baseline';
 import { PairBaseline } from './pair-baseline';
-import { SeenFilter } from './seen-filter';
+import { SeenFilter } from '../core/seen-filter';
 import { SessionState } from './session-state';
 import type { WindowCounts, WindowHistory } from './window-counts';
 

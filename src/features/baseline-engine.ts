@@ -14,7 +14,7 @@ import { BodySampler } from './body-sampling';
 import { BoundedTally, TALLY_OVERFLOW } from './bounded-tally';
 import type { FeaturesConfig } from './config';
 import { ENDPOINT_CALLERS, EndpointBaseline, endpointKey } from './endpoint-baseline';
-import { combineHashes, hashString } from './hashing';
+import { combineHashes, hashString } from '../core/hashing';
 import { IDENTITY_IDS, IDENTITY_TEMPLATES, IdentityBaseline, type IdentityBounds } from './identity-baseline';
 import { IP_IDENTITIES, IP_TEMPLATES, IpBaseline } from './ip-baseline';
 import { hourOfWeek } from './hour-of-week';
@@ -22,7 +22,7 @@ import { histogramAdd } from './log-histogram';
 import { errorMetric, M_REQUESTS, newObservation } from './metrics';
 import { extractIdHashes, MAX_IDS_PER_CALL } from './object-ids';
 import { PAIR_IDS, PairBaseline, pairKey } from './pair-baseline';
-import { admissionFilter, type SeenFilter } from './seen-filter';
+import { admissionFilter, type SeenFilter } from '../core/seen-filter';
 import { SessionState } from './session-state';
 
 /** The baselines of the transaction being processed: what later consumers read during onTransaction. */

@@ -11,7 +11,7 @@ import { EndpointBaseline } from './endpoint-baseline';
 import { PairBaseline } from './pair-baseline';
 import type { IdentityBaseline } from './identity-baseline';
 import { M_REQUESTS } from './metrics';
-import type { FilterState, SeenFilter } from './seen-filter';
+import type { FilterState, SeenFilter } from '../core/seen-filter';
 import type { SessionState } from './session-state';
 
 /** Rows of the stage's own filters (not baselines) carry this kind. */

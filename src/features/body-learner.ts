@@ -10,7 +10,7 @@ import type { FeaturesConfig } from './config';
 import type { EndpointBaseline } from './endpoint-baseline';
 import type { IdentityBaseline } from './identity-baseline';
 import { quantileSorted } from './robust';
-import { SeenFilter } from './seen-filter';
+import { SeenFilter } from '../core/seen-filter';
 
 /** Fields of one request body remembered at most (the endpoint bound applies on top). */
 const MAX_FIELDS_PER_BODY = 64;

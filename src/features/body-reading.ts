@@ -4,7 +4,7 @@
 //   it shows (values of `id`, `_id`, `uuid`, `orderId`, `user_id` ... up to three levels deep);
 // - a JSON or form request: its field names (`role`, `address.city`), for the mass-assignment check.
 // Values are hashed for the seen-ids filter and never kept.
-import { hashString } from './hashing';
+import { hashString } from '../core/hashing';
 
 const MAX_DEPTH = 3;
 const MAX_ID_CHARS = 128;

@@ -9,7 +9,7 @@
 // current and the previous hour window (one to two hours). "_z" features are robust z-scores of the
 // value against the entity's own last `features.historyWindows` completed active windows of that
 // length: (value − median) / max(1.4826 × MAD, 1, median / 10), clipped to ±10; 0 without history.
-import { hashString } from './hashing';
+import { hashString } from '../core/hashing';
 
 export const FEATURE_SCHEMA_VERSION = 1;
 

@@ -6,7 +6,7 @@ import { Baseline } from './baseline';
 import { BoundedTally } from './bounded-tally';
 import { THINK_BINS } from './log-histogram';
 import type { PairBaseline } from './pair-baseline';
-import type { SeenFilter } from './seen-filter';
+import type { SeenFilter } from '../core/seen-filter';
 import type { SessionState } from './session-state';
 
 /** Distinct dimensions of an identity: endpoint templates, then object ids (template × id). */

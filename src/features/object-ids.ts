@@ -3,7 +3,7 @@
 // is compiled once per endpoint; each call is then walked from the end of its path, because a spec
 // template may lack the base path the traffic carries (`/pet/{petId}` for `/api/v3/pet/5`). Values
 // are hashed in place (hashing.ts), never cut out or kept.
-import { hashRange } from './hashing';
+import { hashRange } from '../core/hashing';
 
 /** At most this many ids per call (templates with more parameters keep the last ones). */
 export const MAX_IDS_PER_CALL = 8;

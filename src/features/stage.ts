@@ -18,7 +18,7 @@ import { createFeatureView } from './feature-view';
 import type { IdentityBaseline } from './identity-baseline';
 import type { IpBaseline } from './ip-baseline';
 import type { PairBaseline } from './pair-baseline';
-import { admissionFilter } from './seen-filter';
+import { admissionFilter } from '../core/seen-filter';
 import type { FeatureView } from './types';
 
 /** The row of the admission filter (identities seen once). */

@@ -80,6 +80,21 @@ export const identitySchema = z
       .min(1)
       .default(24 * 3600)
       .describe('Packet-time seconds without a request after which an identity is written and forgotten from memory (identity.identities.idle_evicted).'),
+    admitOnSecondRequest: z
+      .boolean()
+      .default(true)
+      .describe(
+        'A `key:` identity (opaque token, API key, session cookie) gets a record from its second request on (the first counted in); one seen once (a random token per request) is attributed but not stored, so churn fills neither memory nor disk. One recorded in an earlier run or before it was forgotten is recorded at once; `user:` and `ip:` identities always are.',
+      ),
+    maxFirstSightings: count(1)
+      .default(200000)
+      .describe('Keys and tokens seen once, waiting for a second request (about 100 bytes each); beyond, the oldest are forgotten (identity.first_sightings.evicted).'),
+    knownFilterBits: count(1024)
+      .default(1 << 23)
+      .describe('Bits of the filter of identities recorded before (two generations; one identity per 20 bits each, about 0.1% false positives); when one fills the older is dropped (identity.known_filter.rotated).'),
+    maxRememberedAtStart: count(0)
+      .default(200000)
+      .describe('Stored identities, newest first, put in that filter at start (read once).'),
     maxIpsPerIdentity: count(1).default(64).describe('Client IPs remembered per identity; requests from more are counted (identity.ips.overflow), not kept.'),
     maxUserAgentsPerIdentity: count(1)
       .default(16)

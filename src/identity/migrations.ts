@@ -2,7 +2,9 @@
 // live in a JSON column, written whole on flush (each is bounded); one row per identity, keyed by its
 // id (WITHOUT ROWID: one b-tree per write). Credential bindings learned at login and the login-path
 // verdicts are kept too, so a restart continues where the last run stopped (`replay A; replay B`
-// equals `replay A B`). Version 11: versions need only be distinct (src/daemon/migrations.ts sorts them).
+// equals `replay A B`). Version 13: keys seen once, waiting for a second request (admission.ts),
+// rewritten whole at a clean stop (appended in order, no index: a stop must stay quick) and read at
+// start. Versions need only be distinct (src/daemon/migrations.ts sorts them).
 import type { Migration } from '../store/database';
 
 export const IDENTITY_MIGRATIONS: readonly Migration[] = [
@@ -31,6 +33,16 @@ export const IDENTITY_MIGRATIONS: readonly Migration[] = [
         login INTEGER NOT NULL,
         last_seen REAL NOT NULL
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 13,
+    name: 'identity first sightings',
+    sql: `
+      CREATE TABLE identity_first_sightings (
+        id TEXT NOT NULL,
+        ts REAL NOT NULL
+      );
     `,
   },
 ];

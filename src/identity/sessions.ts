@@ -67,8 +67,12 @@ export class Sessions {
     return this.held.size;
   }
 
-  /** The session of a request of `record` at `ts` (`slot`: see Session). Starts one after an idle gap. */
-  touch(record: IdentityRecord, slot: string, ts: number): Session {
+  /**
+   * The session of a request of `record` at `ts` (`slot`: see Session). Starts one after an idle gap;
+   * a new session starts at `firstTs` instead when an earlier request of a just-admitted identity was
+   * within the idle gap (so that request's session id, given before admission, stays the same).
+   */
+  touch(record: IdentityRecord, slot: string, ts: number, firstTs = NaN): Session {
     let s = record.kind === 'ip' ? (record.sessionsByAgent?.get(slot) ?? null) : record.session;
     if (s !== null && ts - s.lastSeen > this.idleSec) {
       this.drop(s);
@@ -76,7 +80,9 @@ export class Sessions {
     }
     if (s === null) {
       if (this.held.size >= this.maxSessions) this.evict();
-      s = { id: sessionId(record.id, slot, ts), started: ts, lastSeen: ts, requests: 0, slot, record };
+      const earlier = ts - firstTs <= this.idleSec;
+      const started = earlier ? firstTs : ts;
+      s = { id: sessionId(record.id, slot, started), started, lastSeen: ts, requests: earlier ? 1 : 0, slot, record };
       this.attach(s);
       record.sessions++;
       this.counters.inc(C_SESSIONS_STARTED);

@@ -10,15 +10,16 @@ import type { TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import { BatchWriter } from '../store/batch-writer';
 import type { Db } from '../store/database';
+import { Admission } from './admission';
 import { Bindings, C_BINDINGS_EVICTED } from './bindings';
 import type { IdentityConfig } from './config';
 import { ClientAddress } from './forwarded';
-import { GeoLookup } from './geo';
+import { GeoLookup, type GeoInfo } from './geo';
 import { LoginDetector } from './login';
 import { fingerprint, IdentityNaming } from './naming';
 import { IdentityRecord, type Bounds } from './record';
 import { Resolver } from './resolve';
-import { Sessions } from './sessions';
+import { sessionId, Sessions } from './sessions';
 import { IdentityStore } from './store';
 import { IdentityTable } from './table';
 import type { EndpointUse, IdentityRow, IpUse, UserAgentUse } from './types';
@@ -56,6 +57,9 @@ export class IdentityStage {
   private readonly geo: GeoLookup;
   private readonly bounds: Bounds;
   private readonly endpointKeys = new WeakMap<EndpointRef, string>();
+  private readonly admission: Admission | null;
+  /** Filled by the table when a record is admitted on its second request (one object, reused). */
+  private readonly firstRequest = { ts: NaN };
   /** The identity `resolve` chose for the transaction in hand, for `noteEndpoint`. */
   private current: IdentityRecord | null = null;
   private nextSweep = -Infinity;
@@ -77,13 +81,24 @@ export class IdentityStage {
     this.naming = new IdentityNaming(opts.installationKey, config.hashUsernames);
     this.bindings = new Bindings(config.maxBindings, (n) => counters.inc(C_BINDINGS_EVICTED, n));
     this.sessions = new Sessions(config.sessionIdleSec, config.maxSessions, counters);
-    this.table = new IdentityTable(config.maxIdentities, this.bounds, this.naming, this.sessions, this.store, counters);
+    this.admission = config.admitOnSecondRequest ? new Admission(config.maxFirstSightings, config.knownFilterBits, counters) : null;
+    this.table = new IdentityTable(config.maxIdentities, this.bounds, this.naming, this.sessions, this.store, counters, this.admission);
     this.resolver = new Resolver(config.precedence, this.naming, this.bindings);
     this.login = new LoginDetector(config.login, (c) => counters.inc(c));
     this.clientAddress = new ClientAddress(config.trustedProxies, counters);
     this.sweepEverySec = Math.min(MAX_SWEEP_INTERVAL_SEC, config.idleEvictSec / 10);
     this.maxRowsPerFlush = opts.maxRowsPerFlush;
     this.restore();
+  }
+
+  /** ASN and country of a client address from the configured offline databases (cached; none for private addresses). */
+  geoOf(ip: string): GeoInfo {
+    return this.geo.lookup(ip);
+  }
+
+  /** Whether a geo database is configured (else geoOf always answers nothing). */
+  get hasGeo(): boolean {
+    return this.geo.enabled;
   }
 
   /** Identities in memory. */
@@ -102,7 +117,27 @@ export class IdentityStage {
     const clientIp = this.clientAddress.resolve(tx.clientIp, tx.xForwardedFor);
     const loginUser = this.login.userOf(tx);
     const chosen = this.resolver.resolve(tx, clientIp, loginUser);
-    const r = this.table.obtain(chosen.kind, chosen.value, chosen.source);
+    let loginIdentity: string | null = null;
+    if (loginUser !== null) {
+      const user = this.naming.userValue(loginUser);
+      this.bindLogin(tx, user);
+      loginIdentity = `user:${user}`;
+    }
+    ctx.clientIp = clientIp;
+    ctx.loginUser = loginIdentity;
+    const first = this.firstRequest;
+    const r = this.table.obtain(chosen.kind, chosen.value, chosen.source, ts, first);
+    if (r === null) {
+      // a first sighting: attributed, with the session id it keeps if a second request follows in time
+      const id = `${chosen.kind}:${chosen.value}`;
+      const exp = chosen.claims?.exp ?? null;
+      if (exp !== null && ts > exp) this.counters.inc(C_EXPIRED_TOKEN_USE);
+      this.current = null;
+      ctx.identity = id;
+      ctx.session = sessionId(id, '', ts);
+      return;
+    }
+    if (!Number.isNaN(first.ts)) r.noteRequest(first.ts, chosen.source);
     r.noteRequest(ts, chosen.source);
     if (chosen.claims !== null && r.noteClaims(chosen.claims, ts)) this.counters.inc(C_EXPIRED_TOKEN_USE);
     if (noteUse(r.ips, clientIp, ts, this.bounds.ips, this.newIpUse) === null) this.counters.inc(C_IPS_OVERFLOW);
@@ -110,19 +145,11 @@ export class IdentityStage {
     if (ua !== null && noteUse(r.userAgents, ua, ts, this.bounds.userAgents, newUserAgentUse) === null) this.counters.inc(C_USER_AGENTS_OVERFLOW);
     // an `ip:` identity has a session per user agent, as far as its user agents are kept
     const agent = r.kind === 'ip' && ua !== null && tallyGet(r.userAgents, ua) !== undefined ? ua : '';
-    const session = this.sessions.touch(r, agent, ts);
+    const session = this.sessions.touch(r, agent, ts, first.ts);
     this.table.markDirty(r);
-    let loginIdentity: string | null = null;
-    if (loginUser !== null) {
-      const user = this.naming.userValue(loginUser);
-      this.bindLogin(tx, user);
-      loginIdentity = `user:${user}`;
-    }
     this.current = r;
-    ctx.clientIp = clientIp;
     ctx.identity = r.id;
     ctx.session = session.id;
-    ctx.loginUser = loginIdentity;
   }
 
   /** After the inventory: the endpoint it mapped joins the identity's endpoints. */
@@ -167,8 +194,9 @@ export class IdentityStage {
     return left;
   }
 
-  /** Writes everything (end of replay, shutdown). */
+  /** Writes everything (end of replay, shutdown), the keys waiting for a second request too. */
   close(): void {
+    if (this.store !== null && this.admission !== null) this.store.saveFirstSightings(this.admission.waitingEntries());
     let left = this.flush();
     while (left > 0) {
       const before = left;
@@ -210,6 +238,10 @@ export class IdentityStage {
     for (const row of store.loadActive(this.config.idleEvictSec, this.config.maxIdentities)) {
       const r = IdentityRecord.fromRow(row);
       if (this.table.load(r)) this.sessions.restore(r);
+    }
+    if (this.admission !== null) {
+      for (const id of store.recentIds(this.config.maxRememberedAtStart)) this.admission.remember(id);
+      this.admission.loadWaiting(store.loadFirstSightings(this.config.maxFirstSightings));
     }
     this.bindings.load(store.loadBindings(this.config.maxBindings));
     this.login.paths.load(store.loadPaths(this.config.login.maxProbedPaths));

@@ -105,6 +105,11 @@ export class IdentityStore {
     return rows.map(rowOf);
   }
 
+  /** Ids of the `max` most recently seen stored identities (once per start: they are admitted at once when they return). */
+  recentIds(max: number): string[] {
+    return (this.db.prepare('SELECT id FROM identities ORDER BY last_seen DESC LIMIT ?').pluck().all(max) as string[]);
+  }
+
   get(id: string): IdentityRow | null {
     const raw = this.getOne.get(id) as RawIdentity | undefined;
     return raw ? rowOf(raw) : null;
@@ -146,6 +151,22 @@ export class IdentityStore {
   savePath(p: StoredPathVerdict): void {
     const upsert = this.upsertPath;
     this.writer.enqueue(() => upsert.run(p.key, p.probes, p.login ? 1 : 0, p.lastSeen));
+  }
+
+  /** First sightings written at the last clean stop, oldest first. */
+  loadFirstSightings(max: number): { id: string; ts: number }[] {
+    return (this.db.prepare('SELECT id, ts FROM identity_first_sightings ORDER BY ts DESC, rowid DESC LIMIT ?').all(max) as { id: string; ts: number }[]).reverse();
+  }
+
+  /** Replaces the stored first sightings with `entries` (at a clean stop). */
+  saveFirstSightings(entries: Iterable<[string, number]>): void {
+    const rows = [...entries];
+    const clear = this.db.prepare('DELETE FROM identity_first_sightings');
+    const insert = this.db.prepare('INSERT INTO identity_first_sightings (id, ts) VALUES (?, ?)');
+    this.writer.enqueue(() => {
+      clear.run();
+      for (const [id, ts] of rows) insert.run(id, ts);
+    });
   }
 
   commit(): FlushResult {

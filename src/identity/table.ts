@@ -4,8 +4,10 @@
 // forgotten identity that comes back starts as a fresh record marked `partial`; its stored past is
 // folded in on the next flush, the one place the database is read after start, so `onTransaction`
 // never does I/O. Until its last state is committed a forgotten record is kept aside and revived, so
-// nothing is read back stale.
+// nothing is read back stale. A new identity gets a record only once Admission admits it (its second
+// request, or at once when it was known before).
 import type { Counters } from '../core/counters';
+import type { Admission } from './admission';
 import type { IdentityNaming } from './naming';
 import { IdentityRecord, type Bounds } from './record';
 import type { Sessions } from './sessions';
@@ -32,6 +34,8 @@ export class IdentityTable {
     private readonly sessions: Sessions,
     private readonly store: IdentityStore | null,
     private readonly counters: Counters,
+    /** Null: every identity gets a record at its first request (identity.admitOnSecondRequest false). */
+    private readonly admission: Admission | null,
   ) {
     this.storeEmpty = store === null || store.isEmpty();
   }
@@ -55,24 +59,40 @@ export class IdentityTable {
   load(r: IdentityRecord): boolean {
     if (this.size >= this.max) return false;
     this.byKind[r.kind].set(r.value, r);
+    this.admission?.remember(r.id);
     return true;
   }
 
-  /** The record of `kind:value`, made (or revived) when it is not in memory. */
-  obtain(kind: IdentityKind, value: string, source: IdentitySourceKind): IdentityRecord {
+  /**
+   * The record of `kind:value` for a request at packet time `ts`, made (or revived) when it is not in
+   * memory; null while the identity is not admitted (its first request: see Admission). A record
+   * admitted on its second request has the first one counted in (`firstTs`, in `firstRequest`).
+   */
+  obtain(kind: IdentityKind, value: string, source: IdentitySourceKind, ts: number, firstRequest: { ts: number }): IdentityRecord | null {
     const map = this.byKind[kind];
     const known = map.get(value);
+    firstRequest.ts = NaN;
     if (known !== undefined) return known;
-    if (this.size >= this.max) this.evictOldest();
+    const id = `${kind}:${value}`;
     let r: IdentityRecord | undefined;
     if (this.retired.size > 0) {
-      r = this.retired.get(`${kind}:${value}`);
+      r = this.retired.get(id);
       if (r !== undefined) {
-        this.retired.delete(r.id);
+        this.retired.delete(id);
         this.sessions.readopt(r);
       }
     }
-    r ??= new IdentityRecord(kind, value, this.naming.display(kind, value), source, !this.storeEmpty);
+    if (r === undefined) {
+      const admission = this.admission;
+      if (admission !== null) {
+        const admitted = admission.admit(kind, id, ts);
+        if (admitted === null) return null;
+        firstRequest.ts = admitted.firstTs;
+        admission.remember(id);
+      }
+      r = new IdentityRecord(kind, value, this.naming.display(kind, value), source, !this.storeEmpty);
+    }
+    if (this.size >= this.max) this.evictOldest();
     map.set(value, r);
     return r;
   }

@@ -79,14 +79,19 @@ t.test('Basic: the user of the credential', { skip: needsCaptures }, async (t) =
   }
 });
 
-t.test('Bearer: an opaque token is named by its keyed fingerprint', { skip: needsCaptures }, async (t) => {
+t.test('Bearer: an opaque token is named by its keyed fingerprint, recorded from its second request', { skip: needsCaptures }, async (t) => {
   const file = sharedData('pcaps/suricata-verify/tests/http-auth-bearer/input.pcap');
   const token = /^Authorization: Bearer (\S+)/m.exec(tcpdumpText(file))?.[1] ?? '';
   t.ok(token.length > 0, 'tcpdump shows the token');
   const db = newDb();
   replay(db, [file]);
   const fp = fingerprintBeside(db, token);
-  t.same(identities(db).map((i) => [i.id, i.display, i.source]), [[`key:${fp}`, fp.slice(0, 8), 'bearer-opaque']]);
+  t.same(identities(db), [], 'a token seen once is not recorded (identity.admitOnSecondRequest)');
+  replay(db, [file]);
+  t.same(identities(db).map((i) => [i.id, i.display, i.source, i.requests]), [[`key:${fp}`, fp.slice(0, 8), 'bearer-opaque', 2]], 'seen again in the next run: recorded, both requests counted');
+  const eager = newDb();
+  replay(eager, [file], configFile('eager.yaml', 'identity:\n  admitOnSecondRequest: false\n'));
+  t.same(identities(eager).map((i) => [i.id, i.requests]), [[`key:${fingerprintBeside(eager, token)}`, 1]], 'admitOnSecondRequest false: recorded at once');
 });
 
 t.test('a JSON login names its user; the token used after it is a key', { skip: needsCaptures }, async (t) => {
@@ -235,11 +240,13 @@ t.test('no secret in the database file or the output', async (t) => {
 
 t.test('tapwatch identities: JSON for tools, a table for people, one sentence for errors', async (t) => {
   const a = path.join(tmp, 'shape.pcap');
+  const b = path.join(tmp, 'shape-b.pcap');
   writeHttpPcap(a, exchanges('a'), 1_700_000_000);
+  writeHttpPcap(b, exchanges('b'), 1_700_000_060);
   const db = newDb();
-  replay(db, [a]);
+  replay(db, [a, b]);
   const list = identities(db);
-  t.same(list.map((i) => i.kind).sort(), ['ip', 'key', 'user', 'user'], 'alice (Basic), the service key, bob (his login), the browser (its IP)');
+  t.same(list.map((i) => i.kind).sort(), ['ip', 'key', 'user', 'user'], 'alice (Basic), the service key (twice), bob (his login), the browser (its IP)');
   for (const i of list) {
     t.match(i, {
       id: String,

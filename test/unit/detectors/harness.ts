@@ -3,7 +3,7 @@
 // The findings it reports are collected for the test to read.
 import { Counters } from '../../../src/core/counters';
 import type { Finding } from '../../../src/core/finding';
-import { NO_FEEDBACK_TUNING, type DetectorEntry, type FeedbackTuning } from '../../../src/detectors';
+import { NO_FEEDBACK_TUNING, NO_GEO, type DetectorEntry, type FeedbackTuning, type GeoOf } from '../../../src/detectors';
 import type { TransactionConsumer } from '../../../src/http/consumer';
 import { call, openStage, type OpenStage, type TxSpec } from '../features/helpers';
 
@@ -26,6 +26,8 @@ export interface HarnessOptions<O> {
   /** `features.*` overrides. */
   features?: Record<string, unknown>;
   feedback?: FeedbackTuning;
+  /** ASN / country of addresses (default: none known). */
+  geo?: GeoOf;
   /** Without the features stage (the detector must stay idle). */
   noFeatures?: boolean;
   parsed?: (o: O) => void;
@@ -42,6 +44,7 @@ export function harness<O>(entry: DetectorEntry<O>, opts: HarnessOptions<O> = {}
     counters,
     features: opts.noFeatures ? null : features.stage.view,
     feedback: opts.feedback ?? NO_FEEDBACK_TUNING,
+    geo: opts.geo ?? NO_GEO,
   });
   return {
     findings,

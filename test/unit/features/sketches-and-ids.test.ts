@@ -5,9 +5,9 @@
 import t from 'tap';
 import { readRequestFields, readResponseBody } from '../../../src/features/body-reading';
 import { sketchAdd, sketchEstimate, SKETCH_REGISTERS } from '../../../src/features/distinct-sketch';
-import { hashString } from '../../../src/features/hashing';
+import { hashString } from '../../../src/core/hashing';
 import { compileTemplate, extractIdHashes } from '../../../src/features/object-ids';
-import { SeenFilter } from '../../../src/features/seen-filter';
+import { SeenFilter } from '../../../src/core/seen-filter';
 import { prng } from '../../helpers/prng';
 
 function ids(template: string, path: string): number[] {

@@ -1,11 +1,11 @@
-// The object ids an identity was shown in responses (APIClarity's BOLA rule: asking for an id you
-// were never given is suspect), in a fixed number of bits: two Bloom-filter generations, each a
-// power of two of bits (at most half the bits asked for), three probes per id. An id is "seen" when
-// either generation has it. When the current generation holds one id per 10 of its bits (about 2%
-// false positives) the older generation is dropped and a fresh one starts, so memory stays fixed and
-// ids not shown for a long while are forgotten. False positives only ever hide an unseen id (fewer
-// alerts), never invent one. The admission filter of identities seen once is the same structure,
-// fuller: 20 bits and 4 probes per identity (about 0.1% false positives).
+// A set of 32-bit hashes in a fixed number of bits: two Bloom-filter generations, each a power of
+// two of bits (at most half the bits asked for). A hash is "seen" when either generation has it.
+// When the current generation is full (one id per `bitsPerId` of its bits) the older generation is
+// dropped and a fresh one starts, so memory stays fixed and ids not added for a long while are
+// forgotten. False positives only ever say "seen" for an unseen id. Uses: the object ids an identity
+// was shown in responses (features; APIClarity's BOLA rule: asking for an id you were never given is
+// suspect), 10 bits and 3 probes per id (about 2% false positives); and the admission filters of
+// identities (features, identity), 20 bits and 4 probes per identity (about 0.1%).
 import { fmix32 } from './hashing';
 
 /** Bits per id at which a generation is full, and probes per id: about 2% false positives. */
