@@ -27,7 +27,7 @@ export const configSchema = z
     features: featuresSchema.default(featuresSchema.parse({})).describe('Behaviour baselines per identity, client IP, endpoint and (identity, endpoint), on packet time, and the feature vectors read by detectors and models.'),
     store: storeSchema.default(storeSchema.parse({})).describe('The SQLite state database.'),
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
-    detectors: detectorsSchema.default({}).describe("Options of each detector, under its own key (src/detectors/README.md)."),
+    detectors: detectorsSchema.default(detectorsSchema.parse({})).describe("Options of each detector, under its own key (src/detectors/README.md)."),
     outputs: outputsSchema.default(outputsSchema.parse({})).describe('Where alerts are delivered.'),
     daemon: daemonSchema.default(daemonSchema.parse({})).describe('Lifecycle of `tapwatch run` (shutdown bound, interface reopen backoff) and the hand-off and packet clock after HTTP.'),
     api: apiSchema.default(apiSchema.parse({})).describe('Local HTTP port of `tapwatch run`: /metrics, /healthz, /readyz, alerts and feedback.'),

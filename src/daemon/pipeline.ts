@@ -12,6 +12,7 @@ import type { TapwatchConfig } from '../config/schema';
 import type { Finding } from '../core/finding';
 import type { Logger } from '../core/logger';
 import { DETECTORS, NO_FEEDBACK_TUNING, NO_GEO, type DetectorContext, type DetectorEntry, type FeedbackTuning, type GeoOf } from '../detectors';
+import { StoredFeedbackTuning } from '../detectors/feedback-tuning';
 import { openFeaturesStage, type FeaturesStage } from '../features/stage';
 import { emptyContext, type TransactionConsumer } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
@@ -29,7 +30,7 @@ export interface PipelineOptions {
   /** The detectors and their options (default: the product's list and `config.detectors`). */
   detectors?: readonly DetectorEntry[];
   detectorOptions?: Readonly<Record<string, unknown>>;
-  /** Analysts' verdicts as threshold factors (default: none). */
+  /** Analysts' verdicts as threshold factors (default: read from the state database, none without one). */
   feedbackTuning?: FeedbackTuning;
 }
 
@@ -65,7 +66,14 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   if (features) consumers.push(features.consumer);
   const detectorOptions: Readonly<Record<string, unknown>> = opts.detectorOptions ?? config.detectors;
   const geo: GeoOf = stages.identity?.hasGeo ? (ip) => stages.identity?.geoOf(ip) ?? {} : NO_GEO;
-  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback: opts.feedbackTuning ?? NO_FEEDBACK_TUNING, geo };
+  // analysts' verdicts from the state database raise thresholds; re-read on flush ticks
+  let feedback: FeedbackTuning = opts.feedbackTuning ?? NO_FEEDBACK_TUNING;
+  if (opts.feedbackTuning === undefined && stages.db !== null) {
+    const stored = new StoredFeedbackTuning(stages.db, config.detectors.feedback, counters);
+    consumers.push(stored.consumer());
+    feedback = stored;
+  }
+  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback, geo };
   for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), detectorContext));
 
   const ctx = emptyContext();
