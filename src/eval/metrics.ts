@@ -4,7 +4,7 @@
 // them with) and reported as unattributable. Findings (the alerts' counts) are reported beside.
 import { ATTACK_TYPES } from '../core/scenario-labels';
 import type { AlertMatch } from './matching';
-import type { AlertCounts, AttackResult, AttackTarget, AttackTypeResult, DetectorResult, OverallResult } from './types';
+import type { AlertCounts, AttackResult, AttackTarget, AttackTypeResult, DetectorResult, EvalAlert, OverallResult } from './types';
 
 export interface Scores {
   attacks: AttackResult[];
@@ -69,8 +69,10 @@ function alertCounts(matches: readonly AlertMatch[], benignRequests: number): Al
   let trueFindings = 0;
   let falseFindings = 0;
   let findings = 0;
+  let explainedAlerts = 0;
   for (const m of matches) {
     findings += m.alert.count;
+    if (isExplained(m.alert)) explainedAlerts++;
     if (m.attacks.length > 0) {
       trueAlerts++;
       trueFindings += m.alert.count;
@@ -89,7 +91,15 @@ function alertCounts(matches: readonly AlertMatch[], benignRequests: number): Al
     falseFindings,
     precision: ratio(trueAlerts, trueAlerts + falseAlerts),
     falseAlertsPerMillionBenign: benignRequests > 0 ? round((falseAlerts * 1e6) / benignRequests, 2) : null,
+    explainedAlerts,
   };
+}
+
+/** At least two explanation factors, each compared with a baseline. */
+export function isExplained(alert: EvalAlert): boolean {
+  let n = 0;
+  for (const f of alert.explanation.factors) if (f.baseline !== undefined) n++;
+  return n >= 2;
 }
 
 function ratio(part: number, whole: number): number | null {

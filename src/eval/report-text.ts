@@ -21,6 +21,7 @@ export function evalReportText(r: EvalReport): string {
       `${perMillion(o.falseAlertsPerMillionBenign)} false alerts per million benign requests.`,
   );
   out.push('Precision is on alerts: a deduplicated alert counts once, whatever the findings folded into it; alerts without client or identity cannot match an attack and are left out.');
+  out.push(`Explained: ${o.explainedAlerts} of ${plural(o.alerts, 'alert')} have at least two explanation factors with a baseline.`);
 
   if (r.attackTypes.length > 0) {
     out.push('', 'By attack type');
@@ -37,7 +38,7 @@ export function evalReportText(r: EvalReport): string {
   else {
     out.push(
       ...columns([
-        ['detector', 'alerts', 'findings', 'true', 'false', 'no actor', 'precision', 'false/1M benign', 'attacks'],
+        ['detector', 'alerts', 'findings', 'true', 'false', 'no actor', 'precision', 'false/1M benign', 'attacks', 'explained'],
         ...r.detectors.map((d) => [
           d.detector,
           String(d.alerts),
@@ -48,6 +49,7 @@ export function evalReportText(r: EvalReport): string {
           percent(d.precision),
           perMillion(d.falseAlertsPerMillionBenign),
           String(d.attacksDetected),
+          `${d.explainedAlerts}/${d.alerts}`,
         ]),
       ]),
     );

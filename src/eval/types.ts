@@ -7,7 +7,7 @@ import type { AttackType } from '../core/scenario-labels';
 export const EVAL_VERSION = 1;
 
 /** What matching reads of an alert: the policy's final record of it (count = findings folded in). */
-export type EvalAlert = Pick<Alert, 'id' | 'type' | 'client' | 'identity' | 'firstSeen' | 'lastSeen' | 'count'>;
+export type EvalAlert = Pick<Alert, 'id' | 'type' | 'client' | 'identity' | 'firstSeen' | 'lastSeen' | 'count' | 'explanation'>;
 
 /** A labelled attack with every way an alert can name its actor. */
 export interface AttackTarget {
@@ -58,6 +58,8 @@ export interface AlertCounts {
   precision: number | null;
   /** falseAlerts per million benign requests of the scenario; null when it has none. */
   falseAlertsPerMillionBenign: number | null;
+  /** Alerts whose explanation has at least two factors with a baseline (issue 13's bar for an explained alert). */
+  explainedAlerts: number;
 }
 
 export interface DetectorResult extends AlertCounts {

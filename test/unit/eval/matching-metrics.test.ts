@@ -44,17 +44,19 @@ const ATTACKS = [
   attack('A4', 'brute-force', ['203.0.113.77'], ['bob'], 8000, 8200),
 ];
 
-const alert = (id: string, type: string, firstSeen: number, count: number, who: { client?: string; identity?: string }): EvalAlert => ({
+/** `withBaseline` of its two explanation factors carry a baseline (an explained alert needs two). */
+const alert = (id: string, type: string, firstSeen: number, count: number, who: { client?: string; identity?: string }, withBaseline = 2): EvalAlert => ({
   id,
   type,
   firstSeen,
   lastSeen: firstSeen + 30,
   count,
+  explanation: { summary: 's', factors: [0, 1].map((i) => ({ name: `f${i}`, value: 1, ...(i < withBaseline ? { baseline: 0 } : {}) })) },
   ...who,
 });
 
 const ALERTS: EvalAlert[] = [
-  alert('a1', 'brute', 990, 2, { client: '203.0.113.5' }), // 10 s before A1 starts (and before A2): false
+  alert('a1', 'brute', 990, 2, { client: '203.0.113.5' }, 1), // 10 s before A1 starts (and before A2): false; one factor with a baseline
   alert('a2', 'brute', 1060, 5, { client: '203.0.113.5' }), // inside A1 and A2: one alert, two attacks
   alert('a3', 'scrape', 1350, 1, { client: '198.51.100.7' }), // 50 s after A2 ends, within the 300 s slack
   alert('a4', 'brute', 8100, 3, { identity: 'user:bob' }), // A4 by username
@@ -122,9 +124,9 @@ t.test('metrics: per attack, per type, per detector, overall', async (t) => {
 
   // brute: a1 a2 a4 a7, counts 2+5+3+1 = 11; true a2 a4 (8 findings), false a1 a7 (3); 2 false / 250k benign = 8 per million
   t.same(s.detectors, [
-    { detector: 'brute', alerts: 4, findings: 11, trueAlerts: 2, falseAlerts: 2, unattributable: 0, trueFindings: 8, falseFindings: 3, precision: 0.5, falseAlertsPerMillionBenign: 8, attacksDetected: 3 },
-    { detector: 'inventory.shadow-endpoint', alerts: 1, findings: 1, trueAlerts: 0, falseAlerts: 0, unattributable: 1, trueFindings: 0, falseFindings: 0, precision: null, falseAlertsPerMillionBenign: 0, attacksDetected: 0 },
-    { detector: 'scrape', alerts: 2, findings: 5, trueAlerts: 1, falseAlerts: 1, unattributable: 0, trueFindings: 1, falseFindings: 4, precision: 0.5, falseAlertsPerMillionBenign: 4, attacksDetected: 1 },
+    { detector: 'brute', alerts: 4, findings: 11, trueAlerts: 2, falseAlerts: 2, unattributable: 0, trueFindings: 8, falseFindings: 3, precision: 0.5, falseAlertsPerMillionBenign: 8, explainedAlerts: 3, attacksDetected: 3 },
+    { detector: 'inventory.shadow-endpoint', alerts: 1, findings: 1, trueAlerts: 0, falseAlerts: 0, unattributable: 1, trueFindings: 0, falseFindings: 0, precision: null, falseAlertsPerMillionBenign: 0, explainedAlerts: 1, attacksDetected: 0 },
+    { detector: 'scrape', alerts: 2, findings: 5, trueAlerts: 1, falseAlerts: 1, unattributable: 0, trueFindings: 1, falseFindings: 4, precision: 0.5, falseAlertsPerMillionBenign: 4, explainedAlerts: 2, attacksDetected: 1 },
   ]);
 
   // 3 of 4 detected, TTDs 60, 10, 100 → median 60; 3 true, 3 false, 1 unattributable; 3 / 250k = 12 per million
@@ -142,6 +144,7 @@ t.test('metrics: per attack, per type, per detector, overall', async (t) => {
     falseFindings: 7,
     precision: 0.5,
     falseAlertsPerMillionBenign: 12,
+    explainedAlerts: 6,
   });
 });
 
