@@ -34,6 +34,7 @@ export interface TxBuilder {
   /** Null until the request carries a credential (no allocation for the others). */
   credentials: TransactionCredential[] | null;
   xForwardedFor: string | null;
+  forwardedFor: string | null;
   cookieNames: string[];
   headers: string[];
   reqBodyDeclared: number | null;
@@ -125,6 +126,7 @@ export function newTx(st: FlowState, ts: number): TxBuilder {
     authJwtAlg: null,
     credentials: null,
     xForwardedFor: null,
+    forwardedFor: null,
     cookieNames: [],
     headers: [],
     reqBodyDeclared: null,

@@ -85,6 +85,11 @@ export class HeadFields {
         case 'x-forwarded-for':
           tx.xForwardedFor = tx.xForwardedFor === null ? value : `${tx.xForwardedFor}, ${value}`;
           break;
+        case 'forwarded': {
+          const hops = forwardedForList(value);
+          tx.forwardedFor = tx.forwardedFor === null ? hops : `${tx.forwardedFor}, ${hops}`;
+          break;
+        }
         case 'cookie':
           for (const part of value.split(';')) {
             const eq = part.indexOf('=');
@@ -144,4 +149,22 @@ export class HeadFields {
     }
     return upgrade;
   }
+}
+
+/**
+ * The `for=` node of each element of a `Forwarded` header (RFC 7239), quotes removed, comma-separated
+ * in order; an element without one counts as `unknown` (a hop nothing can be said about).
+ */
+export function forwardedForList(value: string): string {
+  const out: string[] = [];
+  for (const element of value.split(',')) {
+    let node = 'unknown';
+    for (const pair of element.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq < 0 || pair.slice(0, eq).trim().toLowerCase() !== 'for') continue;
+      node = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    }
+    out.push(node);
+  }
+  return out.join(', ');
 }

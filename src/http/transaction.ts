@@ -51,6 +51,7 @@ export class CapturedTransaction implements HttpTransaction {
   readonly authJwtAlg: string | null;
   readonly credentials: readonly TransactionCredential[];
   readonly xForwardedFor: string | null;
+  readonly forwardedFor: string | null;
   readonly cookieNames: readonly string[];
   readonly headers: readonly string[];
   readonly respHeaders: readonly string[];
@@ -98,6 +99,7 @@ export class CapturedTransaction implements HttpTransaction {
     this.authJwtAlg = tx.authJwtAlg;
     this.credentials = tx.credentials ?? NO_CREDENTIALS;
     this.xForwardedFor = tx.xForwardedFor;
+    this.forwardedFor = tx.forwardedFor;
     this.cookieNames = tx.cookieNames;
     this.headers = tx.headers;
     this.respHeaders = tx.respHeaders;

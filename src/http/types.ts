@@ -69,6 +69,8 @@ export interface HttpTransaction {
   /** Credentials of the request (Authorization, API-key headers and query parameters, session cookies), at most 4. */
   readonly credentials: readonly TransactionCredential[];
   readonly xForwardedFor: string | null;
+  /** The `for=` addresses of the request's `Forwarded` headers (RFC 7239), comma-separated in order, or null. */
+  readonly forwardedFor: string | null;
   /** Cookie names of the request (values are not kept). */
   readonly cookieNames: readonly string[];
   /** Lower-cased request header names, first occurrence order, bounded. */

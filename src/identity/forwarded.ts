@@ -1,5 +1,6 @@
 // The real client address: the packet's client, unless that is a configured trusted proxy, in
-// which case X-Forwarded-For is believed from the right: each proxy appends the address it got the
+// which case X-Forwarded-For (or the `for=` list of a Forwarded header, the same shape) is believed
+// from the right: each proxy appends the address it got the
 // request from, so the rightmost address that is not itself a trusted proxy is the client (an
 // address further left was written by the client and may be forged). A request from an untrusted
 // address keeps its packet address whatever it claims.
@@ -72,7 +73,7 @@ export class ClientAddress {
   }
 }
 
-/** The address of one X-Forwarded-For entry (`1.2.3.4`, `1.2.3.4:5678`, `[2001:db8::1]:80`, `2001:db8::1`), or null. */
+/** The address of one X-Forwarded-For entry or Forwarded `for=` node (`1.2.3.4`, `1.2.3.4:5678`, `[2001:db8::1]:80`, `2001:db8::1`), or null (`unknown`, `_hidden`). */
 export function addressOf(entry: string): string | null {
   let s = entry.trim();
   if (s.startsWith('[')) {

@@ -114,7 +114,8 @@ export class IdentityStage {
   /** Fills ctx.clientIp, ctx.identity and ctx.session. Synchronous, no I/O. */
   resolve(tx: HttpTransaction, ctx: TransactionContext): void {
     const ts = tx.ts;
-    const clientIp = this.clientAddress.resolve(tx.clientIp, tx.xForwardedFor);
+    // the standard Forwarded header (RFC 7239) over X-Forwarded-For when a request has both
+    const clientIp = this.clientAddress.resolve(tx.clientIp, tx.forwardedFor ?? tx.xForwardedFor);
     const loginUser = this.login.userOf(tx);
     const chosen = this.resolver.resolve(tx, clientIp, loginUser);
     let loginIdentity: string | null = null;

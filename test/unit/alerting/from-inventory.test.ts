@@ -58,7 +58,7 @@ function tx(method: string, uri: string, respJson: unknown, authorization: strin
     flowId: 'F1', txId: 1, client: `${client}:41000`, server: '10.0.0.2:80', clientIp: client, clientPort: 41000, serverIp: '10.0.0.2', serverPort: 80, vlanIds: [], tunnels: [],
     ts: clock, respTs: clock + 0.01, method, host: HOST, uri, path: p ?? '/', query: q ?? null,
     version: '1.1', status: 200, statusMessage: 'OK', userAgent: 'curl/8', reqContentType: null, contentEncoding: null,
-    respContentEncoding: null, authorization, authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    respContentEncoding: null, authorization, authJwtAlg: null, credentials: [], xForwardedFor: null, forwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: 'application/json', reqBodyLen: 0, respBodyLen: body.length,
     reqBodyDeclared: null, respBodyDeclared: body.length, reqBody: null, respBody: body,
     completeness: 'full', upgrade: null, anomalies: [],

@@ -51,7 +51,7 @@ export function call(s: TxSpec): { tx: HttpTransaction; ctx: TransactionContext 
     flowId: 'F1', txId: 1, client: `${clientIp}:40000`, server: '10.9.9.9:80', clientIp, clientPort: 40000, serverIp: '10.9.9.9', serverPort: 80, vlanIds: [], tunnels: [],
     ts: s.ts, respTs: s.ts + 0.001, method, host, uri: s.query ? `${p}?${s.query}` : p, path: p, query: s.query ?? null, version: '1.1', status: s.status ?? 200, statusMessage: 'OK',
     userAgent: s.userAgent === undefined ? 'test-agent/1.0' : s.userAgent, reqContentType: s.reqContentType ?? (req ? 'application/json' : null), contentEncoding: null, respContentEncoding: null,
-    authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, forwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: s.respContentType === undefined ? (resp ? 'application/json' : null) : s.respContentType,
     reqBodyLen: req?.length ?? 0, respBodyLen: s.respBodyLen ?? resp?.length ?? 0, reqBodyDeclared: req?.length ?? null, respBodyDeclared: resp?.length ?? null,
     reqBody: req, respBody: resp, completeness: 'full', upgrade: null, anomalies: [],

@@ -69,7 +69,7 @@ const base = (): Record<string, unknown> => ({
   serverIp: '10.0.0.2', serverPort: 80, vlanIds: [], tunnels: [], ts: 1700000000.123456, respTs: null,
   method: 'GET', host: 'h', uri: '/', path: '/', query: null, version: '1.1', status: null, statusMessage: null,
   userAgent: null, reqContentType: null, contentEncoding: null, respContentEncoding: null, authorization: null,
-  authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: [], respHeaders: [],
+  authJwtAlg: null, credentials: [], xForwardedFor: null, forwardedFor: null, cookieNames: [], headers: [], respHeaders: [],
   respContentType: null, reqBodyLen: 0, respBodyLen: 0, reqBodyDeclared: null, respBodyDeclared: null,
   reqBody: null, respBody: null, completeness: 'request-only', upgrade: null, anomalies: [],
 });

@@ -1,5 +1,5 @@
-// X-Forwarded-For is believed only from a trusted proxy: the client is the rightmost address that is
-// not itself a trusted proxy; anything else keeps the packet's client address.
+// X-Forwarded-For and Forwarded (RFC 7239) are believed only from a trusted proxy: the client is the
+// rightmost address that is not itself a trusted proxy; anything else keeps the packet's client address.
 import t from 'tap';
 import { Counters } from '../../../src/core/counters';
 import { addressOf, ClientAddress } from '../../../src/identity/forwarded';
@@ -41,4 +41,19 @@ t.test('the stage: ctx.clientIp and the ip identity follow the trusted header', 
   const on = openStage({ trustedProxies: ['10.0.0.1'] }).feed(get('/', ['X-Forwarded-For: 203.0.113.9'], 1_700_000_000, '10.0.0.1'));
   t.equal(on.clientIp, '203.0.113.9');
   t.equal(on.identity, 'ip:203.0.113.9');
+});
+
+t.test('Forwarded (RFC 7239): its for= nodes, preferred over X-Forwarded-For, believed only from a trusted proxy', async (t) => {
+  const trusted = openStage({ trustedProxies: ['10.0.0.0/8'] });
+  // the RFC's own examples: a quoted IPv6 node with a port, several elements, and an obfuscated node
+  const v6 = trusted.feed(get('/', ['Forwarded: for="[2001:db8:cafe::17]:4711"'], 1_700_000_000, '10.0.0.1'));
+  t.equal(v6.clientIp, '2001:db8:cafe::17');
+  const chain = trusted.feed(get('/', ['Forwarded: for=192.0.2.43, for=198.51.100.17;by=203.0.113.60;proto=http;host=example.com', 'Forwarded: for=10.9.9.9'], 1_700_000_001, '10.0.0.1'));
+  t.equal(chain.clientIp, '198.51.100.17', 'elements across two header lines, in order: the rightmost untrusted node');
+  const both = trusted.feed(get('/', ['X-Forwarded-For: 203.0.113.250', 'Forwarded: for=192.0.2.60;proto=http'], 1_700_000_002, '10.0.0.1'));
+  t.equal(both.clientIp, '192.0.2.60', 'Forwarded wins over X-Forwarded-For');
+  const hidden = trusted.feed(get('/', ['Forwarded: for=_hidden, for=10.3.3.3'], 1_700_000_003, '10.0.0.1'));
+  t.equal(hidden.clientIp, '10.3.3.3', 'an obfuscated node is a hop nothing can be said about');
+  const untrusted = openStage({ trustedProxies: ['10.0.0.0/8'] }).feed(get('/', ['Forwarded: for=192.0.2.60'], 1_700_000_004, '192.0.2.99'));
+  t.equal(untrusted.clientIp, '192.0.2.99', 'from an untrusted address the header is ignored');
 });

@@ -30,7 +30,7 @@ function tx(method: string, uri: string, respJson: unknown = null, status = 200)
     flowId: 'F1', txId: 1, client: '10.0.0.1:40000', server: '10.0.0.2:80', clientIp: '10.0.0.1', clientPort: 40000, serverIp: '10.0.0.2', serverPort: 80, vlanIds: [], tunnels: [],
     ts: tsClock, respTs: tsClock + 0.01, method, host: 'shop.example', uri, path: p ?? '/', query: q ?? null,
     version: '1.1', status, statusMessage: 'OK', userAgent: 'test', reqContentType: null, contentEncoding: null,
-    respContentEncoding: null, authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    respContentEncoding: null, authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, forwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: body ? 'application/json' : null, reqBodyLen: 0, respBodyLen: body?.length ?? 0,
     reqBodyDeclared: null, respBodyDeclared: body?.length ?? null, reqBody: null, respBody: body,
     completeness: 'full', upgrade: null, anomalies: [],

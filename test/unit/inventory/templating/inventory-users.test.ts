@@ -31,7 +31,7 @@ function tx(c: UserCall): HttpTransaction {
     flowId: 'F1', txId: 1, client: '10.0.0.1:40000', server: '10.0.0.2:8080', clientIp: '10.0.0.1', clientPort: 40000, serverIp: '10.0.0.2', serverPort: 8080, vlanIds: [], tunnels: [],
     ts: clock, respTs: clock + 0.01, method: c.method, host: HOST, uri: query ? `${c.path}?${query}` : c.path, path: c.path, query,
     version: '1.1', status: c.status, statusMessage: 'OK', userAgent: 'test', reqContentType: reqBody ? 'application/json' : null, contentEncoding: null,
-    respContentEncoding: null, authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
+    respContentEncoding: null, authorization: null, authJwtAlg: null, credentials: [], xForwardedFor: null, forwardedFor: null, cookieNames: [], headers: ['host'], respHeaders: [],
     respContentType: c.responseKeys.length > 0 ? 'application/json' : respBody ? 'text/plain' : null, reqBodyLen: reqBody?.length ?? 0, respBodyLen: respBody?.length ?? 0,
     reqBodyDeclared: reqBody?.length ?? null, respBodyDeclared: respBody?.length ?? null, reqBody, respBody,
     completeness: 'full', upgrade: null, anomalies: [],
