@@ -64,8 +64,8 @@ export const playbookSchema = z
     blockDurationSec: z.number().int().min(1).default(3600).describe('How long a recommended block lasts.'),
     tokenIdentityKinds: z
       .array(z.string().min(1))
-      .default(['bearer', 'apikey', 'jwt'])
-      .describe('Identity kinds that are tokens and can be revoked; revoke-token falls back to block for others.'),
+      .default(['key', 'user'])
+      .describe("Identity kinds whose credentials can be revoked (`key:` tokens, API keys and session cookies; `user:` a user's tokens at the identity provider); revoke-token falls back to block for others (`ip:`)."),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import { specsCommand } from './specs';
 import { registerEval } from './eval';
 import { registerIdentities } from './identities';
 import { registerBaseline } from './baseline';
+import { registerLimits } from './limits';
 import { registerSimulate } from './simulate';
 
 function settle(promise: Promise<number>): void {
@@ -162,6 +163,7 @@ registerInstallService(program);
 registerEval(program, settle);
 registerIdentities(program, settle);
 registerBaseline(program, settle);
+registerLimits(program, settle);
 registerSimulate(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   /** The detectors and their options (default: the product's list and `config.detectors`). */
   detectors?: readonly DetectorEntry[];
   detectorOptions?: Readonly<Record<string, unknown>>;
+  /** Consumers after the detectors and models that only look (eval's request index): they report nothing. */
+  observers?: readonly TransactionConsumer[];
   /** Analysts' verdicts as threshold factors (default: read from the state database, none without one). */
   feedbackTuning?: FeedbackTuning;
 }
@@ -73,8 +75,11 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     consumers.push(stored.consumer());
     feedback = stored;
   }
-  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback, geo };
+  // without a database file nothing reads a detector's state back: it stays in memory for the run
+  const store = opts.dbPath === null ? null : { db: stages.db, dbFile: stages.dbFile, maxPendingWrites: config.store.maxPendingWrites };
+  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback, geo, store };
   for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), detectorContext));
+  for (const o of opts.observers ?? []) consumers.push(o);
 
   const ctx = emptyContext();
   const maxQueued = config.daemon.maxQueuedTransactions;

@@ -15,7 +15,7 @@ export type FeedbackTuningConfig = z.infer<typeof feedbackTuningSchema>;
 
 export const detectorsSchema = z
   .object({
-    ...Object.fromEntries(DETECTORS.map((d) => [d.key, (d.schema as z.ZodType).optional()])),
+    ...Object.fromEntries(DETECTORS.map((d) => [d.key, (d.schema as z.ZodType).optional().describe(d.description)])),
     feedback: feedbackTuningSchema.default(feedbackTuningSchema.parse({})).describe("How analysts' false-positive verdicts raise a detector's thresholds for one identity or endpoint."),
   })
   .strict();

@@ -5,7 +5,15 @@ import type { Counters } from '../core/counters';
 import type { EndpointRef } from '../core/finding';
 import type { FeatureView } from '../features/types';
 import type { FindingSink, TransactionConsumer } from '../http/consumer';
+import type { Db } from '../store/database';
 import type { z } from 'zod';
+import { credentialAttacks } from './credential-attacks';
+import { enumeration } from './enumeration';
+import { injection } from './injection';
+import { massAssignment } from './mass-assignment';
+import { rateLimits } from './rate-limits';
+import { scraping } from './scraping';
+import { tokenAbuse } from './token-abuse';
 
 /**
  * How far analysts' false-positive verdicts raise a detector's threshold for one identity or
@@ -35,14 +43,28 @@ export interface DetectorContext {
   readonly feedback: FeedbackTuning;
   /** Where a client address is (ASN, country); empty for private addresses or without databases. */
   readonly geo: GeoOf;
+  /**
+   * The state database, for a detector that keeps what it learned across restarts (writes only in
+   * `flush`/`close`, through its own BatchWriter); null when nothing is persisted (replay without --db).
+   */
+  readonly store: DetectorStore | null;
+}
+
+export interface DetectorStore {
+  readonly db: Db;
+  readonly dbFile: string;
+  /** store.maxPendingWrites: writes held while the database refuses them. */
+  readonly maxPendingWrites: number;
 }
 
 export interface DetectorEntry<Options = unknown> {
   /** The config key under `detectors:` and the detector's name in logs. */
   readonly key: string;
+  /** What it catches, one sentence (`tapwatch config docs` shows it at `detectors.<key>`). */
+  readonly description: string;
   /** Its options, with defaults: `detectors.<key>` in the config. */
   readonly schema: z.ZodType<Options>;
   create(options: Options, context: DetectorContext): TransactionConsumer;
 }
 
-export const DETECTORS: readonly DetectorEntry[] = [];
+export const DETECTORS: readonly DetectorEntry[] = [credentialAttacks, tokenAbuse, enumeration, scraping, injection, massAssignment, rateLimits];

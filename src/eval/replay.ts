@@ -4,7 +4,6 @@
 // eval adds: consumers after the detectors that only observe, and every alert the run raised in its
 // final state (count, first and last seen), read back from the alert store before it closes.
 // Written so `replay` could share it later (it would need its printing hooks passed in).
-import { z } from 'zod';
 import type { Alert } from '../alerting/types';
 import { FileSource } from '../capture/file-source';
 import { CaptureError } from '../capture/errors';
@@ -14,7 +13,7 @@ import { createLogger } from '../core/logger';
 import { openPipeline, type Pipeline } from '../daemon/pipeline';
 import { credentialOptionsFor } from '../daemon/credential-options';
 import { Sensor } from '../daemon/sensor';
-import { DETECTORS, type DetectorEntry } from '../detectors';
+import type { DetectorEntry } from '../detectors';
 import type { TransactionConsumer } from '../http/consumer';
 import { EvalInputError } from './errors';
 
@@ -39,14 +38,11 @@ export interface ReplayOutcome {
   readonly warnings: string[];
 }
 
-const noOptions = z.object({});
-
 export async function replayCaptures(run: ReplayRun): Promise<ReplayOutcome> {
   const { config, dbPath } = run;
   const warnings: string[] = [];
   const log = createLogger(config.log.level, true);
   const sensor = new Sensor(config, undefined, false, credentialOptionsFor(config, installationKeyFor(dbPath)));
-  const observers: DetectorEntry[] = (run.observers ?? []).map((c, i) => ({ key: `eval.observer.${i}`, schema: noOptions, create: () => c }));
   const alerts = new Map<string, Alert>();
   const startedWall = Date.now() / 1000;
   let pipeline: Pipeline;
@@ -55,7 +51,8 @@ export async function replayCaptures(run: ReplayRun): Promise<ReplayOutcome> {
       dbPath,
       log,
       hooks: { onAlert: (a) => alerts.set(a.id, a) },
-      detectors: [...(run.detectors ?? DETECTORS), ...observers],
+      ...(run.detectors !== undefined ? { detectors: run.detectors } : {}),
+      ...(run.observers !== undefined ? { observers: run.observers } : {}),
       ...(run.detectorOptions !== undefined ? { detectorOptions: run.detectorOptions } : {}),
     });
   } catch (err) {

@@ -3,7 +3,8 @@
 // so nothing stored is lost to a passing fault; the queue is bounded, and when it is full the oldest
 // writes are dropped and counted, so the sensor keeps running whatever the disk does.
 import type { Counters } from '../core/counters';
-import { toStoreError, type Db, type StoreError } from './database';
+import type { Db } from './database';
+import { toStoreError, type StoreError } from './errors';
 
 export type Write = (db: Db) => void;
 

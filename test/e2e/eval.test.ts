@@ -153,6 +153,7 @@ function buildScenario(dir: string): Built {
  */
 const identityFromCredentials: DetectorEntry<Record<string, never>> = {
   key: 'testIdentity',
+  description: 'Test detector.',
   schema: z.object({}).strict(),
   create: () => ({
     name: 'test-identity',

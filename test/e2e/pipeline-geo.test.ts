@@ -33,6 +33,7 @@ t.test('ASNs in the baselines and where an address is, for detectors', async (t)
   const asnsSeen: string[][] = [];
   const probe: DetectorEntry<object> = {
     key: 'probe',
+    description: 'Records what the pipeline gives a detector.',
     schema: z.object({}).strict(),
     create(_options, c) {
       context = c;
@@ -66,6 +67,7 @@ t.test('without geo databases: no ASNs, detectors are told nothing', async (t) =
   let context: DetectorContext | null = null;
   const probe: DetectorEntry<object> = {
     key: 'probe',
+    description: 'Records what the pipeline gives a detector.',
     schema: z.object({}).strict(),
     create(_options, c) {
       context = c;

@@ -248,7 +248,7 @@ t.test('playbook per severity: observe, throttle with learned limit, block, revo
   const rec = (over: Parameters<typeof finding>[0]) => alertOf(new AlertPolicy(cfg, new Counters()).process(finding(over))).recommendation;
 
   for (const s of SEVERITIES) {
-    const r = rec({ score: scoreFor(s), identity: 'bearer:5e884898' });
+    const r = rec({ score: scoreFor(s), identity: 'key:5e884898' });
     t.equal(r.action, cfg.playbook[s], `${s} → ${cfg.playbook[s]}`);
     t.ok(r.reason.length > 0 && !r.reason.includes('\n'), 'one-sentence reason');
   }
@@ -270,6 +270,7 @@ t.test('playbook per severity: observe, throttle with learned limit, block, revo
     t.equal(r.action, 'revoke-token', `${kind} identity is revocable`);
     t.match(r.reason, `${kind}:abc123`);
   }
+  t.same(cfg.playbook.tokenIdentityKinds, ['key', 'user'], 'the kinds the identity stage names');
   for (const identity of ['ip:203.0.113.7', 'basic:alice', 'session:77af']) {
     const r = rec({ score: scoreFor('critical'), identity });
     t.same([r.action, r.durationSec], ['block', cfg.playbook.blockDurationSec], `${identity}: revoke falls back to block`);

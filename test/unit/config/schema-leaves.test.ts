@@ -8,7 +8,8 @@ import t from 'tap';
 const DIST = path.resolve(__dirname, '../../../dist');
 
 // Pure helpers a leaf config may use for a refine or a default (no I/O, no packages but zod).
-const LEAF_HELPERS = ['inventory/openapi/host-patterns.js', 'outputs/formats/syslog-fields.js', 'outputs/webhook/headers.js'];
+// the batch writer and store errors: a detector that persists what it learned keeps a BatchWriter (no driver in them)
+const LEAF_HELPERS = ['inventory/openapi/host-patterns.js', 'outputs/formats/syslog-fields.js', 'outputs/webhook/headers.js', 'store/batch-writer.js', 'store/errors.js'];
 
 // The detector list is loaded with the schema: `detectors/config.ts` mounts each entry's schema under
 // its key, and a detector is one file (its schema beside its logic). So the detector modules are

@@ -45,6 +45,7 @@ export function harness<O>(entry: DetectorEntry<O>, opts: HarnessOptions<O> = {}
     features: opts.noFeatures ? null : features.stage.view,
     feedback: opts.feedback ?? NO_FEEDBACK_TUNING,
     geo: opts.geo ?? NO_GEO,
+    store: null,
   });
   return {
     findings,
