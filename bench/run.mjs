@@ -11,7 +11,8 @@
 // alone (bench/inventory.mjs), and end-to-end replay with the inventory (and its SQLite
 // file) on vs off, alternating.
 // --identity: the product with identities and baselines on vs off, alternating.
-// `npm run bench` runs the HTTP mode, then the inventory and identity modes.
+// --detectors: the product with every detector on vs off, alternating.
+// `npm run bench` runs the HTTP mode, then the inventory, identity and detectors modes.
 //
 // CAPTURE is `keepalive`, `close`, `keepalive-mtu1500` (bench/out/<name>.pcap, made
 // by bench/make-capture.sh when missing) or a path to any classic .pcap file.
@@ -19,6 +20,7 @@
 // See bench/README.md for what the numbers mean.
 import { runDecodeMode } from './lib/decode-mode.mjs';
 import { runHttpMode } from './lib/http-mode.mjs';
+import { runDetectorsMode } from './lib/detectors-mode.mjs';
 import { runIdentityMode } from './lib/identity-mode.mjs';
 import { runInventoryMode } from './lib/inventory-mode.mjs';
 import { parseArgs } from './lib/options.mjs';
@@ -36,6 +38,7 @@ const main = async () => {
   if (opts.decodeOnly) return runDecodeMode(opts);
   if (opts.inventoryOnly) return runInventoryMode(opts);
   if (opts.identityOnly) return runIdentityMode(opts);
+  if (opts.detectorsOnly) return runDetectorsMode(opts);
   await runHttpMode(opts);
   if (opts.inventoryBench) {
     console.log('');
@@ -44,6 +47,10 @@ const main = async () => {
   if (opts.identityBench) {
     console.log('');
     await runIdentityMode(opts);
+  }
+  if (opts.detectorsBench) {
+    console.log('');
+    await runDetectorsMode(opts);
   }
 };
 main().catch((e) => {

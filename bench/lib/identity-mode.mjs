@@ -1,60 +1,13 @@
 // --identity: what identities and baselines cost the product (issue 12's goal: together under 15% of
-// end-to-end tx/s). The product as a user runs it (`replay FILE --format jsonl`, every record written
-// to a file), with the default config against one that turns `identity` and `features` off,
-// alternating runs; peak RSS of each. Keep-alive capture by default (the issue's), any capture given.
-import fs from 'node:fs';
-import path from 'node:path';
-import { scanCapture } from './captures.mjs';
-import { gitRevision, machineInfo } from './host.mjs';
-import { OUT } from './paths.mjs';
-import { fmtInt, fmtNum, fmtRatio, onOffSide, stamp } from './report.mjs';
-import { setUp } from './setup.mjs';
-import { cleanRunFiles } from './timed-run.mjs';
-import { productCommand, runTapwatch } from './tools.mjs';
+// end-to-end tx/s): the default config against one that turns `identity` and `features` off.
+import { runOnOffMode } from './onoff-mode.mjs';
 
-const GOAL = 0.85; // on/off tx/s >= 0.85: identities + baselines cost under 15%
-
-export async function runIdentityMode(opts) {
-  const notes = [];
-  const picked = opts.capturesGiven ? opts : { ...opts, captures: ['keepalive'] };
-  const { ctx, captures } = setUp(picked, notes);
-  const offConfig = path.join(OUT, '.identity-off.yaml');
-  fs.writeFileSync(offConfig, 'identity:\n  enabled: false\nfeatures:\n  enabled: false\n');
-  const results = [];
-  for (const cap of captures) {
-    const { scan } = scanCapture(cap);
-    const runs = { off: [], on: [] };
-    for (let i = 1; i <= opts.runs; i++) {
-      for (const mode of i % 2 === 1 ? ['off', 'on'] : ['on', 'off']) {
-        const r = await runTapwatch(cap.file, ctx, { product: true, extraArgs: mode === 'off' ? ['--config', offConfig] : [] });
-        runs[mode].push(r);
-        console.log(`   run ${i}/${opts.runs} identities+baselines ${mode.padEnd(3)} ${r.wallSec.toFixed(3)} s wall, in-loop ${r.loopSec.toFixed(3)} s, ${r.peakRssMiB === null ? '?' : r.peakRssMiB.toFixed(0)} MiB, ${r.transactions} tx`);
-      }
-    }
-    cleanRunFiles();
-    const off = onOffSide(runs.off);
-    const on = onOffSide(runs.on);
-    const onOverOff = on.txPerSec / off.txPerSec;
-    console.log(`   off ${fmtInt(off.txPerSec)} tx/s, on ${fmtInt(on.txPerSec)} tx/s: on/off ${fmtRatio(onOverOff)}, peak RSS ${fmtNum(off.peakRssMiB, 0)} -> ${fmtNum(on.peakRssMiB, 0)} MiB`);
-    results.push({ capture: cap.name, file: cap.file, packets: scan.packets, off, on, onOverOff, costShare: 1 - onOverOff, goalMet: onOverOff >= GOAL });
-  }
-  console.log('');
-  for (const r of results) {
-    console.log(`${r.capture}: identities + baselines cost ${(100 * r.costShare).toFixed(1)}% of the product's tx/s (goal < ${Math.round(100 * (1 - GOAL))}%): ${r.goalMet ? 'met' : 'NOT met'}`);
-  }
-  for (const n of notes) console.log(`note: ${n}`);
-  const outFile = path.join(OUT, `results-identity-${stamp()}.json`);
-  fs.writeFileSync(outFile, JSON.stringify({
-    date: new Date().toISOString(),
+export function runIdentityMode(opts) {
+  return runOnOffMode(opts, {
     mode: 'identity',
-    goal: `the product's tx/s with identity and features on >= ${GOAL} x off (default config otherwise), same machine, alternating runs`,
-    machine: machineInfo(),
-    commands: { on: productCommand(), off: `${productCommand()} --config OFF.yaml (identity.enabled: false, features.enabled: false)` },
-    tapwatch: { revision: gitRevision() },
-    options: { runs: opts.runs, pinnedCpu: ctx.pinCpu },
-    notes,
-    captures: results,
-  }, null, 2) + '\n');
-  console.log(`results: ${path.relative(process.cwd(), outFile)}`);
-  if (opts.check && results.some((r) => !r.goalMet)) process.exit(2);
+    what: 'identities+baselines',
+    offYaml: 'identity:\n  enabled: false\nfeatures:\n  enabled: false\n',
+    offNote: 'identity.enabled: false, features.enabled: false',
+    goal: 0.85,
+  });
 }

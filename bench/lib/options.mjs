@@ -12,6 +12,8 @@ function usage(code) {
   --no-inventory-bench  HTTP mode without the inventory section that follows it
   --identity       only the cost of identities + baselines: the product on vs off (keepalive unless named)
   --no-identity-bench   HTTP mode without the identities + baselines section
+  --detectors      only the cost of the detectors: the product with every detector on vs off (keepalive unless named)
+  --no-detectors-bench  HTTP mode without the detectors section
   --runs N         repetitions of tcpdump, tapwatch and suricata per capture, alternating (default 3)
   --tshark-runs N  repetitions of tshark (slow: ~20-200 s per capture; default 1, 0 = skip)
   --no-tshark      same as --tshark-runs 0
@@ -28,7 +30,7 @@ function usage(code) {
 export function parseArgs(argv) {
   const opts = {
     runs: 3, tsharkRuns: 1, suricata: true, port: 18080, pin: true, check: false, timeoutSec: 900,
-    decodeOnly: false, inventoryOnly: false, inventoryBench: true, identityOnly: false, identityBench: true, captures: [], capturesGiven: false, baseline: null,
+    decodeOnly: false, inventoryOnly: false, inventoryBench: true, identityOnly: false, identityBench: true, detectorsOnly: false, detectorsBench: true, captures: [], capturesGiven: false, baseline: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,6 +61,8 @@ export function parseArgs(argv) {
     else if (a === '--no-inventory-bench') opts.inventoryBench = false;
     else if (a === '--identity') opts.identityOnly = true;
     else if (a === '--no-identity-bench') opts.identityBench = false;
+    else if (a === '--detectors') opts.detectorsOnly = true;
+    else if (a === '--no-detectors-bench') opts.detectorsBench = false;
     else if (a === '-h' || a === '--help') usage(0);
     else if (a.startsWith('-')) usage(1);
     else opts.captures.push(a);

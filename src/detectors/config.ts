@@ -15,7 +15,8 @@ export type FeedbackTuningConfig = z.infer<typeof feedbackTuningSchema>;
 
 export const detectorsSchema = z
   .object({
-    ...Object.fromEntries(DETECTORS.map((d) => [d.key, (d.schema as z.ZodType).optional().describe(d.description)])),
+    // defaults filled in, so `check-config` shows every detector's effective options
+    ...Object.fromEntries(DETECTORS.map((d) => [d.key, (d.schema as z.ZodType).default(d.schema.parse({})).describe(d.description)])),
     feedback: feedbackTuningSchema.default(feedbackTuningSchema.parse({})).describe("How analysts' false-positive verdicts raise a detector's thresholds for one identity or endpoint."),
   })
   .strict();
