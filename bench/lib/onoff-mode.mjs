@@ -15,7 +15,8 @@ import { productCommand, runTapwatch } from './tools.mjs';
 
 /**
  * spec: { mode: results-file mode name, what: the group as a phrase, offYaml: config that turns it off,
- * offNote: that config in one line, goal: on/off tx/s at least this }
+ * offNote: that config in one line, onYaml / onNote: a config for the "on" side too (to leave out
+ * stages measured elsewhere; default: none), goal: on/off tx/s at least this }
  */
 export async function runOnOffMode(opts, spec) {
   const notes = [];
@@ -23,13 +24,15 @@ export async function runOnOffMode(opts, spec) {
   const { ctx, captures } = setUp(picked, notes);
   const offConfig = path.join(OUT, `.${spec.mode}-off.yaml`);
   fs.writeFileSync(offConfig, spec.offYaml);
+  const onConfig = spec.onYaml === undefined ? null : path.join(OUT, `.${spec.mode}-on.yaml`);
+  if (onConfig !== null) fs.writeFileSync(onConfig, spec.onYaml);
   const results = [];
   for (const cap of captures) {
     const { scan } = scanCapture(cap);
     const runs = { off: [], on: [] };
     for (let i = 1; i <= opts.runs; i++) {
       for (const mode of i % 2 === 1 ? ['off', 'on'] : ['on', 'off']) {
-        const r = await runTapwatch(cap.file, ctx, { product: true, extraArgs: mode === 'off' ? ['--config', offConfig] : [] });
+        const r = await runTapwatch(cap.file, ctx, { product: true, extraArgs: mode === 'off' ? ['--config', offConfig] : onConfig !== null ? ['--config', onConfig] : [] });
         runs[mode].push(r);
         console.log(`   run ${i}/${opts.runs} ${spec.what} ${mode.padEnd(3)} ${r.wallSec.toFixed(3)} s wall, in-loop ${r.loopSec.toFixed(3)} s, ${r.peakRssMiB === null ? '?' : r.peakRssMiB.toFixed(0)} MiB, ${r.transactions} tx`);
       }
@@ -52,7 +55,7 @@ export async function runOnOffMode(opts, spec) {
     mode: spec.mode,
     goal: `the product's tx/s with ${spec.what} on >= ${spec.goal} x off (default config otherwise), same machine, alternating runs`,
     machine: machineInfo(),
-    commands: { on: productCommand(), off: `${productCommand()} --config OFF.yaml (${spec.offNote})` },
+    commands: { on: onConfig === null ? productCommand() : `${productCommand()} --config ON.yaml (${spec.onNote})`, off: `${productCommand()} --config OFF.yaml (${spec.offNote})` },
     tapwatch: { revision: gitRevision() },
     options: { runs: opts.runs, pinnedCpu: ctx.pinCpu },
     notes,

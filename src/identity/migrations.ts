@@ -3,8 +3,8 @@
 // id (WITHOUT ROWID: one b-tree per write). Credential bindings learned at login and the login-path
 // verdicts are kept too, so a restart continues where the last run stopped (`replay A; replay B`
 // equals `replay A B`). Version 13: keys seen once, waiting for a second request (admission.ts),
-// rewritten whole at a clean stop (appended in order, no index: a stop must stay quick) and read at
-// start. Versions need only be distinct (src/daemon/migrations.ts sorts them).
+// rewritten whole at a clean stop as one JSON array of [id, packet time] (one row: a stop must stay
+// quick with 100k of them) and read at start. Versions need only be distinct (src/daemon/migrations.ts sorts them).
 import type { Migration } from '../store/database';
 
 export const IDENTITY_MIGRATIONS: readonly Migration[] = [
@@ -40,8 +40,7 @@ export const IDENTITY_MIGRATIONS: readonly Migration[] = [
     name: 'identity first sightings',
     sql: `
       CREATE TABLE identity_first_sightings (
-        id TEXT NOT NULL,
-        ts REAL NOT NULL
+        entries TEXT NOT NULL
       );
     `,
   },

@@ -155,17 +155,30 @@ export class IdentityStore {
 
   /** First sightings written at the last clean stop, oldest first. */
   loadFirstSightings(max: number): { id: string; ts: number }[] {
-    return (this.db.prepare('SELECT id, ts FROM identity_first_sightings ORDER BY ts DESC, rowid DESC LIMIT ?').all(max) as { id: string; ts: number }[]).reverse();
+    const text = this.db.prepare('SELECT entries FROM identity_first_sightings ORDER BY rowid DESC LIMIT 1').pluck().get() as string | undefined;
+    if (text === undefined) return [];
+    let entries: unknown;
+    try {
+      entries = JSON.parse(text);
+    } catch {
+      return []; // damaged: those keys wait for a second request again
+    }
+    if (!Array.isArray(entries)) return [];
+    const out: { id: string; ts: number }[] = [];
+    for (const e of entries.slice(-max) as unknown[]) {
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') out.push({ id: e[0], ts: e[1] });
+    }
+    return out;
   }
 
   /** Replaces the stored first sightings with `entries` (at a clean stop). */
   saveFirstSightings(entries: Iterable<[string, number]>): void {
-    const rows = [...entries];
+    const text = JSON.stringify([...entries]);
     const clear = this.db.prepare('DELETE FROM identity_first_sightings');
-    const insert = this.db.prepare('INSERT INTO identity_first_sightings (id, ts) VALUES (?, ?)');
+    const insert = this.db.prepare('INSERT INTO identity_first_sightings (entries) VALUES (?)');
     this.writer.enqueue(() => {
       clear.run();
-      for (const [id, ts] of rows) insert.run(id, ts);
+      insert.run(text);
     });
   }
 
