@@ -7,12 +7,14 @@ import type { FeatureView } from '../features/types';
 import type { FindingSink, TransactionConsumer } from '../http/consumer';
 import type { Db } from '../store/database';
 import type { z } from 'zod';
+import { bulkPull } from './bulk-pull';
 import { credentialAttacks } from './credential-attacks';
 import { enumeration } from './enumeration';
 import { injection } from './injection';
 import { massAssignment } from './mass-assignment';
 import { rateLimits } from './rate-limits';
 import { scraping } from './scraping';
+import { spike } from './spike';
 import { tokenAbuse } from './token-abuse';
 
 /**
@@ -67,4 +69,4 @@ export interface DetectorEntry<Options = unknown> {
   create(options: Options, context: DetectorContext): TransactionConsumer;
 }
 
-export const DETECTORS: readonly DetectorEntry[] = [credentialAttacks, tokenAbuse, enumeration, scraping, injection, massAssignment, rateLimits];
+export const DETECTORS: readonly DetectorEntry[] = [credentialAttacks, tokenAbuse, bulkPull, enumeration, scraping, injection, massAssignment, spike, rateLimits];

@@ -126,8 +126,9 @@ const COMMAND: Rule[] = [
   rule('command', 'separator-word', 0.45, 'text', new RegExp(String.raw`${SEP}\s*${BIN}${CMDS}(?:\.exe)?\s`), 'a shell separator, then a command name'),
   rule('command', 'subshell', 0.9, 'text', new RegExp(String.raw`\`\s*${BIN}${CMDS}\b[^\`]*\`|\$\(\s*${BIN}${CMDS}\b`), 'a command in backticks or $( )'),
   rule('command', 'shell-path', 0.8, 'text',
-    /(?:^|[\s;|&`'"(=])\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|da)?sh\b|(?:^|[^\w/])\/(?:usr\/)?bin\/(?:id|cat|ls|nc|wget|curl|sleep|python[23]?|perl|whoami|uname)\b|\bcmd(?:\.exe)?\s+\/[ck]\b|\bpowershell(?:\.exe)?\s+-|\bping(?:\.exe)?\s+-[nc]\s+\d/,
-    'a shell or system binary invoked'),
+    // after a separator only: a value that is itself a binary path is an exec API's argument (Docker's Cmd), not a breakout
+    /[;|&`(\n]\s*\/(?:usr\/(?:local\/)?)?s?bin\/(?:ba|z|k|c|da)?sh\b|[;|&`(\n]\s*\/(?:usr\/)?bin\/(?:id|cat|ls|nc|wget|curl|sleep|python[23]?|perl|whoami|uname)\b|\bcmd(?:\.exe)?\s+\/[ck]\b|\bpowershell(?:\.exe)?\s+-|\bping(?:\.exe)?\s+-[nc]\s+\d/,
+    'a shell or system binary invoked after a separator'),
   rule('command', 'code-exec-call', 0.8, 'text', /(?<![\w.])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(\s*['"`]|\b(?:os\.system|subprocess\.\w+|runtime\.getruntime)\s*\(/, 'a call that runs a shell command'),
   rule('command', 'command-line', 0.6, 'text', /^\s*(?:ping|nslookup|wget|curl|nc|ncat|bash|sh|cat|ls|uname|whoami|id|sleep)(?:\.exe)?\s+(?:-{1,2}[a-z]+\s+)*(?:-{1,2}[a-z]+|\/[\w.]+\/|\d+\.\d+\.\d+\.\d+)/, 'a value that is a command line'),
   rule('command', 'windows-dir', 0.75, 'text', /(?:^|[\s;|&])dir\s+[a-z]:(?:[/\\]|$|\s|\|)/, 'a Windows dir of a drive'),

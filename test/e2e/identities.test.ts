@@ -267,7 +267,7 @@ t.test('tapwatch identities: JSON for tools, a table for people, one sentence fo
   const table = runCli(['identities', '--db', db]);
   t.equal(table.code, 0);
   t.match(table.stdout, /^KIND +IDENTITY +REQUESTS +SESSIONS +IPS +FIRST SEEN +LAST SEEN +NAMED BY\n/);
-  t.match(table.stdout, /\nuser +alice +1 +1 +198\.51\.100\.1 /);
+  t.match(table.stdout, /\nuser +alice +2 +1 +198\.51\.100\.1 /);
   const users = runCli(['identities', '--db', db, '--kind', 'user', '--format', 'json']);
   t.same((JSON.parse(users.stdout) as IdentityJson[]).map((i) => i.kind), ['user', 'user']);
 

@@ -98,6 +98,16 @@ t.test('ordinary text is silent: apostrophes, "select", <3, file paths, public U
   t.same(h.findings, [], 'no finding');
 });
 
+t.test('confounder: an exec API whose field is a command by design (Docker create: Cmd, Entrypoint, Healthcheck)', async (t) => {
+  const h = harness(injection);
+  // as the Docker CLI sends it (test/pcap/traces/docker-http-upgrade.pcap carries one)
+  h.feed([post('/v1.41/containers/create', { Image: 'alpine', Cmd: ['/bin/sh'], Entrypoint: ['/usr/bin/env'], Healthcheck: { Test: ['CMD', '/bin/cat', '/tmp/ok'] } }, 0, { identity: 'ip:192.168.122.1' })]);
+  h.feed([post('/v1.41/containers/create', { Image: 'alpine', Cmd: ['/bin/bash', '-c', 'echo hello'] }, 1, { identity: 'ip:192.168.122.1' })]);
+  t.same(h.findings, [], 'a value that is a binary path is an argument, not a breakout');
+  h.feed([post('/v1.41/containers/create', { Image: 'alpine; /bin/sh -i' }, 2, { identity: 'ip:192.168.122.1' })]);
+  t.equal(h.findings.length, 1, 'the same binary after a shell separator still fires');
+});
+
 t.test('the payload and secrets never leave: short redacted excerpt, withheld for secret-like names, masked path', async (t) => {
   const secret = 'Sup3rS3cretT0kenValue42';
   const h = harness(injection, { options: { cooldownSec: 0 } });
