@@ -2,6 +2,8 @@
 // statistics they keep of their own. A detector may import only the features stage's types, so the
 // metric and history indices are restated here, each checked against metrics.ts by the compiler
 // (its type is the literal type of the original). Nothing here allocates per call.
+import { hourOfWeek } from '../core/hour-of-week';
+import { quantileSorted } from '../core/quantile';
 import type * as Metrics from '../features/metrics';
 import type { WindowHistory } from '../features/window-counts';
 
@@ -17,13 +19,7 @@ export const H_RECORDS: typeof Metrics.H_RECORDS = 2;
 /** Distinct dimension 0 of an endpoint (its callers) and of a client IP (its identities). */
 export const CALLERS_DIMENSION = 0;
 
-const HOURS_PER_WEEK = 168;
-/** 1970-01-01 was a Thursday: 72 hours after Monday 00:00 (as features/hour-of-week.ts). */
-const EPOCH_HOUR_OF_WEEK = 72;
-
-export function hourOfWeek(ts: number): number {
-  return (Math.floor(ts / 3600) + EPOCH_HOUR_OF_WEEK) % HOURS_PER_WEEK;
-}
+export { hourOfWeek };
 
 export function hourOfDay(ts: number): number {
   return Math.floor(ts / 3600) % 24;
@@ -41,11 +37,7 @@ export function historyQuantile(history: WindowHistory, col: number, q: number):
   const n = Math.min(history.count, scratch.length);
   if (n === 0) return 0;
   for (let i = 0; i < n; i++) scratch[i] = history.values[i * history.width + col] as number;
-  const sorted = scratch.subarray(0, n).sort();
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+  return quantileSorted(scratch.subarray(0, n).sort(), n, q);
 }
 
 /** The newest row's value in column `col` of a history (the window that closed last); 0 when empty. */

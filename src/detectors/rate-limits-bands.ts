@@ -3,6 +3,7 @@
 // jobs, other time zones, little interactive use) and weekends. More bands would split one client's
 // few peaks into samples too small to trust; one band would let a night-time pull hide under the
 // daytime peak. Band boundaries are local hours of the site (`utcOffsetHours`), on packet time.
+import { EPOCH_HOUR_OF_WEEK, HOURS_PER_WEEK } from '../core/hour-of-week';
 
 export const BAND_NAMES = ['weekday-day', 'weekday-night', 'weekend'] as const;
 /** Words for a summary sentence, by band (the pooled one last). */
@@ -22,13 +23,10 @@ export interface BandClock {
   readonly utcOffsetHours: number;
 }
 
-/** Monday 00:00 is hour 0; 1970-01-01 was a Thursday, 72 hours after a Monday. */
-const EPOCH_HOUR_OF_WEEK = 72;
-
 /** The band (index into BAND_NAMES) of packet time `ts`. */
 export function bandOf(ts: number, clock: BandClock): number {
   const localHour = Math.floor((ts + clock.utcOffsetHours * 3600) / 3600);
-  const hourOfWeek = (((localHour + EPOCH_HOUR_OF_WEEK) % 168) + 168) % 168;
+  const hourOfWeek = (((localHour + EPOCH_HOUR_OF_WEEK) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK;
   if (hourOfWeek >= 5 * 24) return 2;
   const hourOfDay = hourOfWeek % 24;
   return hourOfDay >= clock.workdayStartHour && hourOfDay < clock.workdayEndHour ? 0 : 1;

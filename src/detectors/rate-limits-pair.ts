@@ -7,6 +7,7 @@
 // in a ring, newest last, so a client whose traffic grows moves its limit with it.
 import type { EndpointRef } from '../core/finding';
 import { bandName, bandOf, BANDS, localDay, POOLED, type BandClock } from './rate-limits-bands';
+import { quantileSorted } from '../core/quantile';
 import { finiteOrNull, isPairState, type PairState } from './rate-limits-codec';
 import type { Breach } from './rate-limits-finding';
 
@@ -44,16 +45,6 @@ export interface BandLimit {
 }
 
 let scratch = new Float64Array(64);
-
-/** The q-quantile of the first n values of a sorted array (linear interpolation between ranks). */
-export function quantileSorted(sorted: Float64Array, n: number, q: number): number {
-  if (n === 0) return 0;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  const a = sorted[lo] as number;
-  return a + ((sorted[hi] as number) - a) * (pos - lo);
-}
 
 /** 0 with no history; 0.5 at `half` peak windows over at least one day; towards 1 with more windows and days. */
 export function confidenceOf(windows: number, days: number, half: number): number {

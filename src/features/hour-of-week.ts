@@ -1,13 +1,9 @@
 // When an identity or endpoint is active: 168 hour-of-week counters (Monday 00:00 UTC is 0) on
 // packet time. 8-bit counts, halved together when one would overflow, so the shape survives.
 
-export const HOURS_PER_WEEK = 168;
-/** 1970-01-01 was a Thursday: 72 hours after Monday 00:00. */
-const EPOCH_HOUR_OF_WEEK = 72;
+import { hourOfWeek, HOURS_PER_WEEK } from '../core/hour-of-week';
 
-export function hourOfWeek(ts: number): number {
-  return (Math.floor(ts / 3600) + EPOCH_HOUR_OF_WEEK) % HOURS_PER_WEEK;
-}
+export { hourOfWeek, HOURS_PER_WEEK };
 
 /** Counts one request at hour of week `h` (hourOfWeek(ts)). */
 export function profileAdd(profile: Uint8Array, h: number): void {

@@ -1,5 +1,6 @@
 // Robust statistics of a small sample (a window history column): median, MAD, quantiles and the
 // robust z-score. Used when a feature vector or a summary is read, never per transaction.
+import { quantileSorted } from '../core/quantile';
 import type { WindowHistory } from './window-counts';
 
 /** Consistency constant: 1.4826 × MAD estimates σ for normal data. */
@@ -17,14 +18,7 @@ export interface RobustSummary {
   p90: number;
 }
 
-/** Linear-interpolated quantile q (0–1) of sorted[0, n). */
-export function quantileSorted(sorted: Float64Array, n: number, q: number): number {
-  if (n === 0) return 0;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
-}
+export { quantileSorted };
 
 /** Median, MAD and the 10th/90th percentiles of column `col` of `history`. */
 export function summarize(history: WindowHistory, col: number): RobustSummary {

@@ -4,6 +4,7 @@
 // field. Converted to and from the stored row, and merged with a stored row the first time it is
 // written (an identity forgotten from memory comes back as a fresh record, and its stored past is
 // folded in on flush, where reading the database is allowed).
+import { hourOfWeek, HOURS_PER_WEEK } from '../core/hour-of-week';
 import type { JwtClaims } from '../core/jwt';
 import type { Session } from './sessions';
 import {
@@ -20,14 +21,7 @@ import {
 } from './types';
 import { emptyTally, mergeTally, tallyOf, tallyUses, type Tally } from './uses';
 
-export const HOURS_PER_WEEK = 168;
-/** The epoch (1970-01-01) was a Thursday: 72 hours after Monday 00:00 UTC. */
-const EPOCH_HOUR_OF_WEEK = 72;
-
-/** Hour of the week of a packet time, 0 = Monday 00:00–01:00 UTC. */
-export function hourOfWeek(ts: number): number {
-  return (Math.floor(ts / 3600) + EPOCH_HOUR_OF_WEEK) % HOURS_PER_WEEK;
-}
+export { hourOfWeek, HOURS_PER_WEEK };
 
 const SOURCE_INDEX = new Map<IdentitySourceKind, number>(IDENTITY_SOURCE_KINDS.map((k, i) => [k, i]));
 
