@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ATTACK_TYPES, type AttackType } from '../core/scenario-labels';
 import { simulate } from '../simulate/generate';
+import { compressScenario } from '../simulate/compress';
 import { AttackSpecError, parseAttackSpec } from '../simulate/plan/attacks/params';
 import { defaultAttacks, type AttackRequest } from '../simulate/plan/attacks';
 import { Rng } from '../simulate/prng';
@@ -23,6 +24,8 @@ export interface SimulateCliOptions {
   start: string;
   concurrency: string;
   force?: boolean;
+  /** Write the pcaps and the requests file gzip-compressed. */
+  gzip?: boolean;
 }
 
 const MAX_DAYS = 31;
@@ -49,7 +52,7 @@ function attackTypes(text: string): AttackType[] {
 function checkOut(dir: string, force: boolean): void {
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is a file; give a directory (it is created when missing)`);
-  const old = readdirSync(dir).filter((f) => f.endsWith('.pcap') || f === 'labels.json' || f === 'requests.jsonl');
+  const old = readdirSync(dir).filter((f) => /\.pcap(\.gz)?$/.test(f) || f === 'labels.json' || /^requests\.jsonl(\.gz)?$/.test(f));
   if (old.length > 0 && !force) throw new UsageError(`--out ${dir} already holds a scenario (${old.slice(0, 3).join(', ')}${old.length > 3 ? ' ...' : ''}); give an empty directory, or --force to write over it`);
 }
 
@@ -83,10 +86,11 @@ export async function simulateCommand(opts: SimulateCliOptions): Promise<number>
     process.stderr.write(`simulate: ${line}\n`);
   };
   const result = await simulate({ seed, days, users, rate, startUs, out: opts.out, attacks, concurrency, progress: say });
+  const labels = opts.gzip === true ? compressScenario(opts.out, result.labels) : result.labels;
   const attackRequests = result.requests - result.labels.benignRequests;
   process.stdout.write(
     `wrote ${result.requests} requests (${result.labels.benignRequests} benign, ${attackRequests} in ${result.labels.attacks.length} attacks) to ${opts.out}: ` +
-      `${result.files.map((f) => f.name).join(', ')}, labels.json, requests.jsonl (${Math.round(result.seconds)} s)\n`,
+      `${labels.pcaps.join(', ')}, labels.json, ${labels.requestsFile} (${Math.round(result.seconds)} s)\n`,
   );
   if (result.lost > 0) process.stderr.write(`simulate: warning: ${result.lost} planned requests were not sent (a client failed); the labels list only what was sent\n`);
   return 0;
@@ -107,5 +111,6 @@ export function registerSimulate(program: Command, settle: (p: Promise<number>) 
     .option('--start <date>', 'first simulated day (UTC), YYYY-MM-DD', '2026-03-02')
     .option('--concurrency <n>', 'visits sent at once', '16')
     .option('--force', 'write over a scenario already in --out')
+    .option('--gzip', 'write the pcaps and the requests file gzip-compressed (replay and eval read them as they are)')
     .action((opts: SimulateCliOptions) => settle(simulateCommand(opts)));
 }

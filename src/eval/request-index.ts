@@ -5,6 +5,7 @@
 // follows what is measured rather than the whole scenario.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { requestLabelSchema, type ScenarioLabels } from '../core/scenario-labels';
 import { EvalInputError } from './errors';
 
@@ -85,7 +86,13 @@ export async function readRequestIndex(file: string, labels: ScenarioLabels, tol
   const counts = index.counts;
   const bad = (line: number, why: string): EvalInputError =>
     new EvalInputError('usage', `requests file ${file}, line ${line}: ${why}; each line must be one request label of the scenario`);
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  // `simulate --gzip` writes requests.jsonl.gz
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  // pipe() does not forward a read error to the gunzip stream the loop below reads
+  if (input !== raw) raw.on('error', (err) => input.destroy(err));
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   try {
     for await (const line of lines) {
