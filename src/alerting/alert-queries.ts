@@ -17,9 +17,13 @@ export interface AlertQuery {
   /** Which clock `since` is on; default packet. */
   clock?: AlertClock;
   severityAtLeast?: Severity;
+  /** Exactly this severity. */
+  severity?: Severity;
   /** Detector name. */
   type?: string;
-  /** Newest first; at most this many. */
+  /** Newest first (default), or highest score first (reports pick the strongest). */
+  order?: 'newest' | 'score';
+  /** At most this many. */
   limit?: number;
 }
 
@@ -35,11 +39,16 @@ export function listAlertRows(db: Db, q: AlertQuery): AlertRow[] {
     where.push(`severity IN (${allowed.map(() => '?').join(', ')})`);
     args.push(...allowed);
   }
+  if (q.severity !== undefined) {
+    where.push('severity = ?');
+    args.push(q.severity);
+  }
   if (q.type !== undefined) {
     where.push('type = ?');
     args.push(q.type);
   }
-  let sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen DESC, id DESC`;
+  const order = q.order === 'score' ? 'score DESC, first_seen, id' : 'last_seen DESC, id DESC';
+  let sql = `SELECT * FROM alerts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`;
   if (q.limit !== undefined) {
     sql += ' LIMIT ?';
     args.push(Math.max(0, Math.floor(q.limit)));

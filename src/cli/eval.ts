@@ -1,4 +1,4 @@
-// `tapwatch eval --labels LABELS.json [FILE...]`: replays a labelled scenario through the pipeline
+// `tapwatch eval [--labels LABELS.json] [FILE...]`: replays a labelled scenario through the pipeline
 // and scores the alerts against its attacks (src/eval/). Exit 0 after an evaluation whatever the
 // scores; bad labels or options are one plain sentence (exit 2), unreadable files it names exit 1.
 import { writeFileSync } from 'node:fs';
@@ -8,12 +8,14 @@ import { evaluateScenario } from '../eval/evaluate';
 import { DEFAULT_MATCH_OPTIONS } from '../eval/matching';
 import { evalReportText } from '../eval/report-text';
 import { checkDbOption } from './db-option';
+import { FIRST_RUN_LABELS } from './first-run';
 import { spanSeconds } from './option-values';
 import { resolveConfig, type CommonOptions } from './options';
 import { CliFailure, UsageError } from './usage-error';
 
 export interface EvalCommandOptions extends CommonOptions {
-  labels: string;
+  /** Absent: the bundled first-run scenario. */
+  labels?: string;
   db?: string;
   format: string;
   out?: string;
@@ -27,7 +29,7 @@ export function registerEval(program: Command, settle: (run: Promise<number>) =>
     .command('eval')
     .description('replay a labelled scenario (tapwatch simulate) and score the alerts against its attacks')
     .argument('[files...]', 'capture files; none = the pcaps the labels list')
-    .requiredOption('--labels <file>', 'the scenario labels (labels.json)')
+    .option('--labels <file>', 'the scenario labels (labels.json); none = the bundled first-run scenario')
     .option('-c, --config <file>', 'YAML config file (its alert destinations are not used)')
     .option('--db <file>', 'SQLite state file (default: in memory)')
     .option('--format <format>', 'table or json', 'table')
@@ -43,7 +45,7 @@ export async function evalCommand(files: string[], opts: EvalCommandOptions): Pr
   const slackBeforeSec = slackOption('--slack-before', opts.slackBefore, DEFAULT_MATCH_OPTIONS.slackBeforeSec);
   const slackAfterSec = slackOption('--slack-after', opts.slackAfter, DEFAULT_MATCH_OPTIONS.slackAfterSec);
   const config = resolveConfig(opts);
-  const report = await evaluateScenario({ labelsFile: opts.labels, files, config, dbPath: opts.db ?? null, match: { slackBeforeSec, slackAfterSec } }).catch((err: unknown) => {
+  const report = await evaluateScenario({ labelsFile: opts.labels ?? FIRST_RUN_LABELS, files, config, dbPath: opts.db ?? null, match: { slackBeforeSec, slackAfterSec } }).catch((err: unknown) => {
     if (err instanceof EvalInputError) throw err.problem === 'usage' ? new UsageError(err.message) : new CliFailure(err.message);
     throw err;
   });

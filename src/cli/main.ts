@@ -36,6 +36,13 @@ function settle(promise: Promise<number>): void {
   );
 }
 
+// `tapwatch replay | head`: the reader left, so stop quietly as other Unix tools do, with no stack
+// trace (a state database keeps every committed write; its WAL is replayed on the next open)
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 const program = new Command();
 program.name('tapwatch').description('Passive API-security sensor for mirrored traffic').version('0.1.0');
 // Options after a subcommand belong to it (`endpoints merge --db F` is merge's --db).
@@ -47,13 +54,14 @@ program.exitOverride();
 program
   .command('replay')
   .description('replay capture files (pcap, pcapng, nanosecond, .gz, - for stdin) through the pipeline')
-  .argument('[files...]', 'capture files; none = the bundled sample capture')
+  .argument('[files...]', 'capture files; none = the bundled first-run scenario (two generated days, nine labelled attacks)')
   .option('-c, --config <file>', 'YAML config file')
   .option('-f, --filter <bpf>', 'BPF filter')
   .option('--format <format>', 'text or jsonl', 'text')
   .option('--stats', 'print the summary record (default in text format)')
   .option('--no-stats', 'omit the summary record in jsonl output')
   .option('--packets', 'print one record per packet (jsonl format)')
+  .option('--http-records', 'print each HTTP transaction (the default, except in text for the first-run scenario)')
   .option('--no-http-records', 'count HTTP transactions without printing them')
   .option('--flows', 'print one record per TCP flow when it closes (jsonl format)')
   .option('--decode-only', 'stop after decoding (benchmarks the capture and decode stages alone)')

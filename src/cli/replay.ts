@@ -1,5 +1,4 @@
 // `tapwatch replay FILE...`: capture files through the same pipeline as live capture, in order.
-import path from 'node:path';
 import { FileSource } from '../capture/file-source';
 import { Sensor } from '../daemon/sensor';
 import { installationKeyFor } from '../core/installation-key';
@@ -12,14 +11,16 @@ import { openPipeline, type Pipeline } from '../daemon/pipeline';
 import { credentialOptionsFor } from '../daemon/credential-options';
 import { CaptureError } from '../capture/errors';
 import { checkDbOption } from './db-option';
-import { alertSummaryText, endpointMapText } from './replay-summary';
+import { endpointMapText } from './replay-summary';
+import { alertReportText } from './alert-report';
 import { CliFailure, sayError, UsageError } from './usage-error';
+import { FIRST_RUN_INTRO, firstRunCaptures } from './first-run';
 
 export interface ReplayOptions extends CommonOptions {
   format: string;
   stats?: boolean;
   packets?: boolean;
-  /** false with --no-http-records: count transactions without printing them. */
+  /** --http-records / --no-http-records; unset: printed, except in text for the first-run scenario. */
   httpRecords?: boolean;
   /** Print one record per TCP flow when it closes. */
   flows?: boolean;
@@ -31,8 +32,6 @@ export interface ReplayOptions extends CommonOptions {
   decodeOnly?: boolean;
 }
 
-/** The capture replayed when no file is named: bundled in the repository (see its PROVENANCE.md). */
-export const BUNDLED_SAMPLE = path.resolve(__dirname, '../../test/pcap/traces/docker-http-upgrade.pcap');
 
 export async function replayCommand(files: string[], opts: ReplayOptions): Promise<number> {
   const jsonl = opts.format === 'jsonl' || opts.format === 'json';
@@ -42,14 +41,18 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   // errors and warnings for the person at the terminal are plain lines (sayError); pino only for
   // the alert stage's rare runtime logs
   const log = createLogger(config.log.level, true);
-  const inputs = files.length > 0 ? files : [BUNDLED_SAMPLE];
+  const firstRun = files.length === 0;
+  const inputs = firstRun ? firstRunCaptures() : files;
+  // ten thousand transaction lines would bury the first run's map and alerts
+  const printTransactions = opts.httpRecords ?? (jsonl || !firstRun);
   // the state database's directory holds the installation key; without one, a per-process key
   const installationKey = installationKeyFor(opts.db ?? (config.store.path || null));
   const sensor = new Sensor(config, undefined, opts.decodeOnly === true, credentialOptionsFor(config, installationKey));
   const out = new JsonlWriter(process.stdout);
+  if (firstRun && !jsonl) out.writeRaw(FIRST_RUN_INTRO);
   if (opts.packets && jsonl) sensor.observe((pkt, status) => out.write(packetRecord(pkt, status)));
   if (opts.flows && jsonl) sensor.onFlowClosed((f) => out.write({ type: 'flow', ...f }));
-  if (opts.httpRecords !== false) {
+  if (printTransactions) {
     sensor.onTransaction(jsonl ? (tx) => out.writeRaw(httpRecordJson(tx) + '\n') : (tx) => out.writeRaw(transactionText(tx)));
   }
 
@@ -64,7 +67,8 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
         },
         onAlert: (alert) => {
           if (jsonl) out.write(alertRecord(alert));
-          else out.writeRaw(alertText(alert));
+          // between the transactions they come from; otherwise the report at the end shows them
+          else if (printTransactions) out.writeRaw(alertText(alert));
         },
       } });
     } catch (err) {
@@ -114,8 +118,10 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
     const closed = await pipeline.close(sensor.summary.packets > 0 ? sensor.summary.lastTs : 0, config.outputs.outbox.drainTimeoutMs, () => {
       undelivered = open.alerts.backlog();
       if (jsonl || badFilter !== null) return;
-      if (open.inventory) summary += endpointMapText(open.inventory.inventory.rows(), open.dbFile === ':memory:' ? null : open.dbFile);
-      summary += (summary ? '\n' : '') + alertSummaryText(open.alerts.store);
+      const dbFile = open.dbFile === ':memory:' ? null : open.dbFile;
+      if (open.inventory) summary += endpointMapText(open.inventory.inventory.rows(), dbFile);
+      const listHint = dbFile ? `tapwatch alerts --db ${dbFile}` : 'replay with --db FILE, then tapwatch alerts --db FILE';
+      summary += (summary ? '\n' : '') + alertReportText(open.alerts.store, listHint);
     });
     if (!closed.drained) {
       sayError(`${undelivered} alert(s) not delivered within outputs.outbox.drainTimeoutMs (${config.outputs.outbox.drainTimeoutMs} ms) stay queued in the database for the next run`);

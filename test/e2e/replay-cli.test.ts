@@ -9,6 +9,8 @@ import { TRACES } from '../helpers/paths';
 import { hasTcpdump, tcpdumpCount } from '../helpers/tcpdump';
 import { writeHttpPcap } from '../helpers/pcap-writer';
 import { MAX_SUMMARY_ENDPOINTS } from '../../src/cli/replay-summary';
+import { firstRunCaptures } from '../../src/cli/first-run';
+import { execFileSync } from 'node:child_process';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tapwatch-cli-'));
 const docker = path.join(TRACES, 'docker-http-upgrade.pcap');
@@ -20,12 +22,21 @@ function statsOf(stdout: string): Record<string, unknown> {
   return rec;
 }
 
-t.test('no file: replays the bundled sample and prints a readable summary', { skip: !hasTcpdump && 'tcpdump missing' }, async (t) => {
+t.test('no file: replays the bundled first-run scenario and prints a readable summary', { skip: !hasTcpdump && 'tcpdump missing' }, async (t) => {
   const run = runCli(['replay']);
   t.equal(run.code, 0, run.stderr);
-  t.match(run.stdout, new RegExp(`packets:\\s+${tcpdumpCount(docker)} `));
+  // tcpdump reads gzip only from stdin: the independent count of the scenario's packets
+  const packets = firstRunCaptures()
+    .map((f) => Number(/(\d+) packets?/.exec(execFileSync('sh', ['-c', `gzip -dc '${f}' | tcpdump -n -r - --count 2>&1`], { encoding: 'utf8' }))?.[1]))
+    .reduce((a, b) => a + b, 0);
+  t.ok(packets > 0);
+  t.match(run.stdout, new RegExp(`packets:\\s+${packets} `));
   t.match(run.stdout, /layers:/);
   t.match(run.stdout, /tcp\s+\d+/);
+  const jsonl = runCli(['replay', '--format', 'jsonl', '--no-stats']);
+  t.ok(jsonLines(jsonl.stdout).filter((r) => r['type'] === 'http').length > 1000, 'jsonl prints the transactions of the scenario');
+  const printed = runCli(['replay', '--http-records']);
+  t.ok((printed.stdout.match(/^ALERT /gm) ?? []).length > 0, '--http-records prints transactions and live alert lines');
 });
 
 t.test('jsonl: stats record with per-layer counts and tunnel ids', async (t) => {
