@@ -4,6 +4,7 @@
 import type { EvidenceItem, ExplanationFactor, Finding } from '../core/finding';
 import type { Actor } from './scraping-actor';
 import type { OwnBaseline } from './scraping-own';
+import { breadthStrength, regularStrength, repollStrength, SCRAPING_WEIGHTS, scrapingScore, sustainStrength } from './peer-score';
 
 export const DETECTOR_NAME = 'scraping';
 
@@ -21,14 +22,7 @@ export interface Judgement {
   readonly own: OwnBaseline | null;
 }
 
-/** Weights of the factors in the score (they sum to 1). */
-const W_REGULAR = 0.35;
-const W_BREADTH = 0.25;
-const W_SUSTAIN = 0.15;
-const W_REPOLL = 0.15;
-const W_AGENT = 0.1;
-
-const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+const W = SCRAPING_WEIGHTS;
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export function scrapingFinding(a: Actor, j: Judgement, evidence: EvidenceItem[]): Finding {
@@ -38,15 +32,15 @@ export function scrapingFinding(a: Actor, j: Judgement, evidence: EvidenceItem[]
   const peerRepeat = norm.repeatMedian();
   const repeatShare = a.requests === 0 ? 0 : a.repeats / a.requests;
   // strength of each factor: 0 at its threshold, 1 far past it
-  const regular = clamp01(1 - j.spread / j.spreadThreshold);
-  const breadth = clamp01(Math.log2(a.distinct / j.breadthThreshold) / 3);
-  const sustain = clamp01((j.sustainedSec / j.sustainThreshold - 1) / 3);
-  const repoll = clamp01((repeatShare - peerRepeat) / Math.max(1 - peerRepeat, 0.05));
+  const regular = regularStrength(j.spread, j.spreadThreshold);
+  const breadth = breadthStrength(a.distinct, j.breadthThreshold);
+  const sustain = sustainStrength(j.sustainedSec, j.sustainThreshold);
+  const repoll = repollStrength(repeatShare, peerRepeat);
   const agent = a.agent === null ? 0 : 1;
-  const score = 0.5 + 0.5 * (W_REGULAR * regular + W_BREADTH * breadth + W_SUSTAIN * sustain + W_REPOLL * repoll + W_AGENT * agent);
+  const score = scrapingScore({ regular, breadth, sustain, repoll, agent });
   // shares: a gate met exactly at its threshold still explains part of the finding
   const share = (w: number, s: number): number => w * (0.2 + 0.8 * s);
-  const parts = [share(W_REGULAR, regular), share(W_SUSTAIN, sustain), share(W_BREADTH, breadth), repoll > 0 ? share(W_REPOLL, repoll) : 0, agent > 0 ? W_AGENT : 0];
+  const parts = [share(W.regular, regular), share(W.sustain, sustain), share(W.breadth, breadth), repoll > 0 ? share(W.repoll, repoll) : 0, agent > 0 ? W.agent : 0];
   const total = parts.reduce((x, y) => x + y, 0);
   const c = (i: number): number => round((parts[i] as number) / total, 3);
   const factors: ExplanationFactor[] = [
