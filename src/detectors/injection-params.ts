@@ -4,6 +4,7 @@
 // its location and parameter name; a value that does not costs one test (injection-match.ts).
 import { decodeValue } from './injection-decode';
 import { matchDecoded, matchName, matchValue, type ValueMatch } from './injection-match';
+import { bodyJson, NOT_JSON } from '../core/body-json';
 import { KEY_OPERATOR_RULE, NOSQL_OPERATORS } from './injection-rules';
 
 export type ParamLocation = 'query' | 'path' | 'json' | 'form' | 'body';
@@ -133,25 +134,19 @@ export function scanJsonDocument(doc: unknown, limits: ScanLimits, out: ParamHit
 
 /**
  * A request body by its content type: JSON (or untyped text that parses as JSON), a form, or plain
- * text / XML as one value. Multipart and binary bodies are not read.
+ * text / XML as one value. Multipart and binary bodies are not read. `owner` (the transaction) lets
+ * the JSON parse be shared with the other consumers that read the same body (core/body-json.ts).
  */
-export function scanBody(contentType: string | null, body: Uint8Array, limits: ScanLimits, out: ParamHit[], stats: ScanStats): void {
+export function scanBody(contentType: string | null, body: Uint8Array, limits: ScanLimits, out: ParamHit[], stats: ScanStats, owner: object = body): void {
   const ct = contentType === null ? '' : contentType.toLowerCase();
   if (ct.includes('multipart/') || ct.includes('octet-stream') || ct.startsWith('image/') || ct.startsWith('audio/') || ct.startsWith('video/')) return;
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   if (ct.includes('x-www-form-urlencoded')) {
-    scanPairs(text, 'form', limits, out, stats);
+    scanPairs(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), 'form', limits, out, stats);
     return;
   }
-  const first = text.trimStart().charCodeAt(0);
-  if (ct.includes('json') || (ct === '' && (first === 0x7b || first === 0x5b))) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text) as unknown;
-    } catch {
-      doc = undefined;
-    }
-    if (doc !== undefined) {
+  if (ct.includes('json') || (ct === '' && startsLikeJson(body))) {
+    const doc = bodyJson(owner, body);
+    if (doc !== NOT_JSON) {
       scanJsonDocument(doc, limits, out, stats);
       return;
     }
@@ -159,6 +154,15 @@ export function scanBody(contentType: string | null, body: Uint8Array, limits: S
   if (ct !== '' && !ct.includes('json') && !ct.startsWith('text/') && !ct.includes('xml')) return;
   // not parseable (cut at the capture bound) or text: one value
   if (!take(stats, limits)) return;
-  const match = matchValue(text, false, limits.maxValueChars);
+  const match = matchValue(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), false, limits.maxValueChars);
   if (match !== null) out.push({ location: 'body', name: '(body)', match });
+}
+
+/** The first byte after leading whitespace opens an object or an array. */
+function startsLikeJson(body: Uint8Array): boolean {
+  for (const b of body) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b || b === 0x5b;
+  }
+  return false;
 }

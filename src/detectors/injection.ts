@@ -41,8 +41,34 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A query or path with nothing but these characters (and no `..` or base64-looking run) has no payload. */
 const PLAIN_QUERY = /^[A-Za-z0-9_.,+~@=&-]*$/;
 const PLAIN_PATH = /^[A-Za-z0-9_.,~@/-]*$/;
-/** A run that may be base64 of text: 12+ characters with both cases (uuids and slugs are not). */
-const BASE64_RUN = /(?=[A-Za-z0-9+_-]*[a-z])(?=[A-Za-z0-9+_-]*[A-Z])[A-Za-z0-9+_-]{12,}/;
+/** A run that may be base64 of text is this long, with both cases (uuids and slugs are not). */
+const BASE64_MIN_RUN = 12;
+
+/**
+ * Whether `text` has a run of base64 characters ([A-Za-z0-9+_-]) at least BASE64_MIN_RUN long with a
+ * lower- and an upper-case letter: one pass (a regex with lookaheads rescans the run from each start).
+ */
+export function hasBase64Run(text: string): boolean {
+  let run = 0;
+  let lower = false;
+  let upper = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    const isLower = c >= 0x61 && c <= 0x7a;
+    const isUpper = c >= 0x41 && c <= 0x5a;
+    if (isLower || isUpper || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x5f || c === 0x2d) {
+      run++;
+      lower ||= isLower;
+      upper ||= isUpper;
+      continue;
+    }
+    if (run >= BASE64_MIN_RUN && lower && upper) return true;
+    run = 0;
+    lower = false;
+    upper = false;
+  }
+  return false;
+}
 
 interface ActorState {
   last: number;
@@ -51,7 +77,7 @@ interface ActorState {
 }
 
 function plain(text: string, shape: RegExp): boolean {
-  return shape.test(text) && !text.includes('..') && !BASE64_RUN.test(text);
+  return shape.test(text) && !text.includes('..') && !hasBase64Run(text);
 }
 
 function create(options: Options, { report, counters, features, feedback }: DetectorContext): TransactionConsumer {
@@ -115,7 +141,7 @@ function create(options: Options, { report, counters, features, feedback }: Dete
         if (tx.reqBodyLen > options.maxBodyBytes) counters.inc('detectors.injection.body_too_large');
         else {
           const body = tx.reqBody;
-          if (body !== null && body.byteLength > 0) scanBody(tx.reqContentType, body, limits, hits, stats);
+          if (body !== null && body.byteLength > 0) scanBody(tx.reqContentType, body, limits, hits, stats, tx);
         }
       }
       if (stats.truncated) counters.inc('detectors.injection.values_truncated');

@@ -4,6 +4,7 @@
 // rather than names (numbers, hex ids, e-mails, long or odd strings: a map keyed by ids) collapse to
 // `*`, so `items.*` is one stable field and no value leaves as a field name. Values are never kept.
 // One reader is reused for every body (its arrays are overwritten), so reading allocates little.
+import { bodyJson, NOT_JSON } from '../core/body-json';
 
 /** JSON type classes of a field's value (form values are T_UNTYPED: never judged for type). */
 export const T_NULL = 0;
@@ -46,21 +47,20 @@ export class BodyFields {
     this.depths = new Uint8Array(max);
   }
 
-  /** Reads `body`; false when it is not a JSON object/array or form body it can read. */
-  read(body: Uint8Array, kind: BodyKind): boolean {
+  /**
+   * Reads `body`; false when it is not a JSON object/array or form body it can read. `owner` (the
+   * transaction) shares the JSON parse with the injection detector (core/body-json.ts).
+   */
+  read(body: Uint8Array, kind: BodyKind, owner: object = body): boolean {
     this.count = 0;
     this.truncated = false;
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString(kind === 'json' ? 'utf8' : 'latin1');
-    return kind === 'json' ? this.readJson(text) : this.readForm(text);
+    if (kind === 'json') return this.readJson(bodyJson(owner, body));
+    return this.readForm(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'));
   }
 
-  private readJson(text: string): boolean {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text) as unknown;
-    } catch {
-      return false;
-    }
+  private readJson(parsed: unknown): boolean {
+    if (parsed === NOT_JSON) return false;
+    let doc = parsed;
     if (Array.isArray(doc)) doc = doc[0];
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
     this.walk(doc as Record<string, unknown>, '', 0);

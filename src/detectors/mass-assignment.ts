@@ -232,7 +232,7 @@ function create(o: MassAssignmentOptions, { report, counters, features, feedback
       const body = tx.reqBody;
       if (body === null) return;
       count('bodies_read');
-      if (!reader.read(body, kind)) return count('bodies_unreadable');
+      if (!reader.read(body, kind, tx)) return count('bodies_unreadable');
       if (reader.truncated) count('body_fields_truncated');
       const key = features.current.endpoint?.key ?? `${ref.method} ${ref.host}${ref.template}`;
       const s = store.touch(key, ref);

@@ -20,6 +20,11 @@ import { DETECTOR_NAME, scrapingFinding } from './scraping-finding';
 import { ownBaseline } from './scraping-own';
 import { PeerNorm, PeerNorms } from './scraping-peers';
 
+/** An actor whose last request is this recent (packet seconds) keeps its place in the eviction order. */
+const RECENT_SEC = 60;
+/** Recent actors passed over for one eviction before the oldest goes anyway. */
+const SECOND_CHANCES = 8;
+
 const schema = z
   .object({
     enabled: z.boolean().default(true).describe('Detect scraping and automated reading (regular, sustained, broad reads) against the peer norm of the API.'),
@@ -153,12 +158,16 @@ function create(options: Options, { report, counters, features, feedback }: Dete
       const host = ctx.endpoint?.host ?? tx.host ?? tx.serverIp;
       let a = actors.get(id.key);
       if (a === undefined) {
-        if (actors.size >= options.maxActors) evictOldest();
+        if (actors.size >= options.maxActors) evictOldest(ts);
         a = new Actor(id.key, ts, host, peers.of(host));
         actors.set(id.key, a);
       } else {
-        actors.delete(id.key);
-        actors.set(id.key, a);
+        // moved to the recent end only after a pause: re-inserting on every request of a busy client
+        // costs, and eviction gives a recently active actor a second chance instead
+        if (ts - a.last >= RECENT_SEC) {
+          actors.delete(id.key);
+          actors.set(id.key, a);
+        }
         if (ts - a.last > options.runIdleSec) {
           finishRun(a);
           a.reset(ts, host, a.host === host ? a.norm : peers.of(host));
@@ -194,13 +203,20 @@ function create(options: Options, { report, counters, features, feedback }: Dete
     },
   };
 
-  function evictOldest(): void {
-    const oldest = actors.keys().next();
-    if (oldest.done === true) return;
-    const a = actors.get(oldest.value);
-    if (a !== undefined) finishRun(a);
-    actors.delete(oldest.value);
-    counters.inc('detectors.scraping.actors_evicted');
+  function evictOldest(now: number): void {
+    for (let i = 0; i < SECOND_CHANCES; i++) {
+      const oldest = actors.entries().next();
+      if (oldest.done === true) return;
+      const [key, a] = oldest.value;
+      actors.delete(key);
+      if (i < SECOND_CHANCES - 1 && now - a.last < RECENT_SEC) {
+        actors.set(key, a);
+        continue;
+      }
+      finishRun(a);
+      counters.inc('detectors.scraping.actors_evicted');
+      return;
+    }
   }
 }
 
