@@ -196,6 +196,9 @@ function create(o: Options, { report, counters, features, feedback }: DetectorCo
       const path = tx.path;
       const query = tx.query;
       if (!((path !== null && pathId(path, info.param, id)) || (query !== null && queryId(query, id)))) return;
+      // a key's first request has no baseline yet (identity admission): single-use tokens would each
+      // take a track, so a walk is tracked from an identity's second request
+      if (features.current.identity === null) return;
       const ts = tx.ts;
       const track = table.track(identity, info, ts);
       if (track === null) {

@@ -89,8 +89,11 @@ t.test('the 403/404 share backs a walk just above its bar, not below; the cooldo
 });
 
 t.test('a sequential run of query ids fires at its floor, even with 200s', async (t) => {
-  const run = (n: number): TxSpec[] =>
-    Array.from({ length: n }, (_, i) => ({ ts: T0 + i * 600, identity: 'user:eve', path: REPORT, template: REPORT, query: `report_id=${5 + i}`, status: 200, respBodyLen: 300 }));
+  // after one other request: an identity's first has no baseline yet (admission), so it is not tracked
+  const run = (n: number): TxSpec[] => [
+    hello('user:eve', T0 - 5),
+    ...Array.from({ length: n }, (_, i) => ({ ts: T0 + i * 600, identity: 'user:eve', path: REPORT, template: REPORT, query: `report_id=${5 + i}`, status: 200, respBodyLen: 300 })),
+  ];
   const below = harness(enumeration);
   below.feed(run(19));
   t.equal(only(below.findings).length, 0, 'a run of 19: silent');
@@ -210,7 +213,10 @@ t.test("analysts' feedback raises the thresholds", async (t) => {
 
 t.test('every bound counts when hit', async (t) => {
   const tracks = harness(enumeration, { options: { maxTracks: 2 } });
-  tracks.feed([...walk('user:a', [1]), ...walk('user:b', [2]), ...walk('user:c', [3])]);
+  // single-use keys (one request each, never admitted as identities) take no track
+  tracks.feed(Array.from({ length: 5 }, (_, i) => walk(`key:once${i}`, [100 + i], { t0: T0 - 100 + i })).flat());
+  t.equal(tracks.counters.get('detectors.enumeration.tracks_overflow') ?? 0, 0, 'keys used once take no track');
+  tracks.feed([...walk('user:a', [1, 4]), ...walk('user:b', [2, 5]), ...walk('user:c', [3, 6])]);
   t.equal(tracks.counters.get('detectors.enumeration.tracks_overflow'), 1, 'a third (identity, template) is counted, not kept');
 
   const endpoints = harness(enumeration, { options: { maxEndpoints: 1 } });
