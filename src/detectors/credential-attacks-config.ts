@@ -1,7 +1,8 @@
 // Options of the credential-attack detector (`detectors.credentialAttacks`): the floors of brute
-// force (failures for one account), credential stuffing from one IP (distinct user names that fail)
-// and its distributed form (an endpoint's failures and failing user names against its own learned
-// windows), the windows they are counted in, and the bound of every collection that grows with traffic.
+// force (failures for one account; a lower one when they come from networks new to the account),
+// credential stuffing from one IP (distinct user names that fail) and its distributed form (an
+// endpoint's failures and failing user names against its own learned windows), the windows they are
+// counted in, and the bound of every collection that grows with traffic.
 import { z } from 'zod';
 
 const count = (min: number) => z.number().int().min(min);
@@ -31,6 +32,14 @@ export const credentialAttacksSchema = z
       .min(1)
       .default(2)
       .describe('Thresholds are at least this many times the learned normal: an account’s longest run before a success, the endpoint’s 99th percentile of runs before a success and of distinct failing names per IP.'),
+    newSourceMinFailures: count(2)
+      .default(3)
+      .describe(
+        'Failed logins for one account that raise a brute-force finding when no IP of the run vouches for it — none shares a network or autonomous system with an address the account used before (an account never seen has none), none had a login succeed within ipHorizonSec — and they exceed the endpoint’s learned 99th percentile of runs before a success; otherwise bruteMinFailures.',
+      ),
+    newSourceMinRuns: count(1)
+      .default(30)
+      .describe('Runs of failures ending in a success the endpoint must have learned (and be out of its learning period) before newSourceMinFailures applies: the percentile it is judged against rests on them.'),
     // credential stuffing: one IP
     ipMinUsernames: count(2).default(5).describe('Distinct user names failing to log in from one IP within ipHorizonSec that raise a credential-stuffing finding (the floor).'),
     ipHorizonSec: z.number().min(60).default(6 * 3600).describe('How far back the distinct user names and the failure share of one IP are counted.'),

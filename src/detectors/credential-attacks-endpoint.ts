@@ -3,8 +3,9 @@
 // active windows (those not under attack) whose 95th percentiles are the endpoint's normal; and two
 // small histograms — failed logins before a success per account, distinct failing names per IP —
 // whose 99th percentiles are its normal for one account and one IP. Percentiles are taken when a
-// window closes or a candidate is judged, never per transaction.
+// window closes or a candidate is judged, never per transaction. LoginEndpoints is the bounded table.
 import type { EndpointRef } from '../core/finding';
+import { RecencyMap } from './credential-attacks-state';
 
 const BUCKETS = 10;
 /** Histogram bins 0..HIST_MAX-1, then one for HIST_MAX and more. */
@@ -65,6 +66,8 @@ export class EndpointLogins {
   /** Failed logins before a success per account; distinct failing names per IP and horizon. */
   private readonly runs = new Uint32Array(HIST_MAX + 1);
   private readonly ipNames = new Uint32Array(HIST_MAX + 1);
+  /** Runs of failures that ended in a success (what runP99 rests on). */
+  runsLearned = 0;
   lastSeen = 0;
   lastReport = -Infinity;
   /** Forgotten by its bounded map: a cache holding it must look again. */
@@ -117,6 +120,7 @@ export class EndpointLogins {
   noteRun(failures: number): void {
     const i = Math.min(HIST_MAX, failures);
     this.runs[i] = (this.runs[i] as number) + 1;
+    this.runsLearned++;
   }
 
   noteIpNames(distinct: number): void {
@@ -186,4 +190,40 @@ export class EndpointLogins {
 export function namesNonLogin(template: string, words: ReadonlySet<string>): boolean {
   for (const w of template.toLowerCase().split(/[/._-]+/)) if (w !== '' && words.has(w)) return true;
   return false;
+}
+
+/** The endpoints' login state, bounded: found by the inventory's object first (no key string), else by its key. */
+export class LoginEndpoints {
+  private readonly map: RecencyMap<EndpointLogins>;
+  private readonly byRef = new WeakMap<EndpointRef, EndpointLogins>();
+  private readonly nonLogin: ReadonlySet<string>;
+
+  constructor(
+    private readonly o: { readonly maxEndpoints: number; readonly nonLoginWords: readonly string[]; readonly windowSec: number; readonly historyWindows: number },
+    onOverflow: () => void,
+  ) {
+    this.nonLogin = new Set(o.nonLoginWords.map((w) => w.toLowerCase()));
+    this.map = new RecencyMap<EndpointLogins>(o.maxEndpoints, (_k, ep) => {
+      ep.evicted = true;
+      onOverflow();
+    });
+  }
+
+  of(ref: EndpointRef): EndpointLogins {
+    const cached = this.byRef.get(ref);
+    if (cached !== undefined && !cached.evicted) {
+      this.map.touch(cached.key);
+      return cached;
+    }
+    const key = `${ref.method} ${ref.host}${ref.template}`;
+    let ep = this.map.touch(key);
+    if (ep === undefined) {
+      // a plain copy: the inventory's object carries its whole record, which must not reach an alert
+      const copy: EndpointRef = { host: ref.host, method: ref.method, template: ref.template };
+      ep = new EndpointLogins(key, copy, !namesNonLogin(ref.template, this.nonLogin), this.o.windowSec, this.o.historyWindows);
+      this.map.add(key, ep);
+    }
+    this.byRef.set(ref, ep);
+    return ep;
+  }
 }

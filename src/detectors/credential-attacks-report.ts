@@ -57,16 +57,42 @@ export interface AccountFacts {
   /** The account's longest run before a success, and the endpoint's 99th percentile of them. */
   readonly accountNormal: number;
   readonly endpointNormal: number;
+  /** When the lower floor for sources new to the account applied: the addresses it used before (else -1, FAMILIAR). */
+  readonly knownSources: number;
   readonly evidence: readonly EvidenceItem[];
 }
 
-export function bruteForceFinding(f: AccountFacts): Finding {
-  const score = scoreOver(f.run, f.threshold);
+/** `from 2 IPs` or `from 1 IP new to the account`. */
+function sources(f: AccountFacts): string {
+  return `from ${f.ipCount} IP${f.ipCount === 1 ? '' : 's'}${f.knownSources >= 0 ? ' new to the account' : ''}`;
+}
+
+/** The run's IPs against the account's earlier addresses: none shares their networks. */
+function newSourcePart(f: AccountFacts): Part[] {
+  return f.knownSources >= 0 ? [{ name: 'runNetworksUsedByAccountBefore', value: 0, baseline: f.knownSources, excess: 1 }] : [];
+}
+
+/** Score of an early warning: below the medium severity, so the alert policy watches instead of blocking. */
+export const EARLY_WARNING_SCORE = 0.4;
+
+/**
+ * Brute force on one account. `early`: the run is past the lower threshold for sources new to the
+ * account but not the standard one (`threshold`), so it is a warning to watch, raised again as a
+ * full finding if the run reaches the standard threshold.
+ */
+export function bruteForceFinding(f: AccountFacts & { readonly early?: boolean }): Finding {
+  const early = f.early === true;
+  const score = early ? EARLY_WARNING_SCORE : scoreOver(f.run, f.threshold);
   const parts: Part[] = [
     { name: 'failedLoginsForAccount', value: f.run, baseline: f.accountNormal, excess: over(f.run, f.accountNormal) },
     { name: 'endpointFailedLoginsBeforeSuccessP99', value: f.run, baseline: f.endpointNormal, excess: over(f.run, f.endpointNormal) },
     { name: 'sourceIps', value: f.ipCount, baseline: 1, excess: over(f.ipCount, 1) },
+    ...newSourcePart(f),
   ];
+  const normal = Math.max(f.accountNormal, f.endpointNormal);
+  const summary = early
+    ? `Early warning: ${f.account} had ${f.run} failed logins in ${duration(f.runSec)} ${sources(f)} without a success; normal here is at most ${normal} before a success, and brute force is called at ${Math.ceil(f.threshold)}.`
+    : `${f.account} had ${f.run} failed logins in ${duration(f.runSec)} ${sources(f)} without a success; normal here is at most ${normal} before a success.`;
   return {
     detector: BRUTE_FORCE,
     ts: f.ts,
@@ -74,12 +100,9 @@ export function bruteForceFinding(f: AccountFacts): Finding {
     identity: f.account,
     client: f.client,
     endpoint: f.endpoint,
-    explanation: {
-      summary: `${f.account} had ${f.run} failed logins in ${duration(f.runSec)} from ${f.ipCount} IP${f.ipCount === 1 ? '' : 's'} without a success; normal here is at most ${Math.max(f.accountNormal, f.endpointNormal)} before a success.`,
-      factors: factors(parts),
-    },
+    explanation: { summary, factors: factors(parts) },
     evidence: f.evidence,
-    suggested: { action: 'block' },
+    suggested: { action: early ? 'observe' : 'block' },
   };
 }
 
@@ -88,6 +111,7 @@ export function takeoverFinding(f: AccountFacts): Finding {
     { name: 'loginSucceededAfterFailures', value: 1, baseline: 0, excess: 1 },
     { name: 'failedLoginsForAccount', value: f.run, baseline: f.accountNormal, excess: over(f.run, f.accountNormal) },
     { name: 'endpointFailedLoginsBeforeSuccessP99', value: f.run, baseline: f.endpointNormal, excess: over(f.run, f.endpointNormal) },
+    ...newSourcePart(f),
   ];
   return {
     detector: BRUTE_FORCE,
@@ -97,7 +121,7 @@ export function takeoverFinding(f: AccountFacts): Finding {
     client: f.client,
     endpoint: f.endpoint,
     explanation: {
-      summary: `Likely account takeover: ${f.account} logged in from ${f.client} after ${f.run} failed logins in ${duration(f.runSec)} from ${f.ipCount} IP${f.ipCount === 1 ? '' : 's'}; revoke its sessions and tokens.`,
+      summary: `Likely account takeover: ${f.account} logged in from ${f.client} after ${f.run} failed logins in ${duration(f.runSec)} ${sources(f)}; revoke its sessions and tokens.`,
       factors: factors(parts),
     },
     evidence: f.evidence,

@@ -4,6 +4,7 @@
 // from; an IP keeps the user names that recently failed from it (a small ring of
 // hashes with their last failure time) and decayed counts of its failed and successful logins.
 import type { EvidenceItem } from '../core/finding';
+import { FAMILIAR } from './credential-attacks-source';
 
 /** FNV-1a of a string: user names are compared by this 32-bit hash, never kept as text per IP. */
 export function hashName(s: string): number {
@@ -73,6 +74,12 @@ export class RecencyMap<V> {
 const NO_NAMES = new Uint32Array(0);
 const NO_TIMES = new Float64Array(0);
 
+/** What `AccountState.noteIp` did. */
+export const RUN_IP_KNOWN = 0;
+export const RUN_IP_ADDED = 1;
+export const RUN_IP_OVERFLOW = 2;
+export type RunIp = typeof RUN_IP_KNOWN | typeof RUN_IP_ADDED | typeof RUN_IP_OVERFLOW;
+
 export class AccountState {
   /** Failed logins since the last success (or since a gap of runIdleSec). */
   run = 0;
@@ -84,8 +91,15 @@ export class AccountState {
   ipCount = 0;
   /** First failure of the run (evidence). */
   first: EvidenceItem | null = null;
-  /** The run raised a brute-force finding. */
+  /**
+   * Every IP of the run is new to the account (credential-attacks-source.ts): how many addresses it
+   * used before the run (0: none seen); FAMILIAR when one IP is familiar to it.
+   */
+  newSourceKnown = FAMILIAR;
+  /** The run reached the standard brute-force threshold (not only the early one for new sources). */
   flagged = false;
+  /** The run's last finding was an early warning: reaching the standard threshold reports again. */
+  warnedEarly = false;
   lastReport = -Infinity;
 
   constructor(readonly key: string) {}
@@ -97,19 +111,18 @@ export class AccountState {
     this.ips.length = 0;
     this.ipCount = 0;
     this.first = null;
+    this.newSourceKnown = FAMILIAR;
     this.flagged = false;
+    this.warnedEarly = false;
   }
 
-  /** Notes a source IP of the run; false when it is new and the list is full (counted, not kept). */
-  noteIp(ip: string, max: number): boolean {
-    if (this.ips.includes(ip)) return true;
-    if (this.ips.length >= max) {
-      this.ipCount++;
-      return false;
-    }
-    this.ips.push(ip);
+  /** Notes a source IP of the run: known to the run, added, or new with the list full (counted, not kept). */
+  noteIp(ip: string, max: number): RunIp {
+    if (this.ips.includes(ip)) return RUN_IP_KNOWN;
     this.ipCount++;
-    return true;
+    if (this.ips.length >= max) return RUN_IP_OVERFLOW;
+    this.ips.push(ip);
+    return RUN_IP_ADDED;
   }
 }
 
@@ -121,6 +134,8 @@ export class IpState {
   /** Failed and successful logins, decayed with the horizon as time constant. */
   failures = 0;
   successes = 0;
+  /** Packet time of its last successful login. */
+  lastSuccess = -Infinity;
   decayedAt = 0;
   lastSeen = 0;
   /** Most distinct failing names seen within the horizon (what the endpoint learns at the end). */

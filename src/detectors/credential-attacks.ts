@@ -3,16 +3,18 @@
 // template names no sign-up, reset or one-time-code flow; a 4xx answer is a failure, a 2xx/3xx a
 // success. Decided on each attempt, so an attack is reported within seconds of packet time:
 //  - brute force: a run of failures for one account (from any number of IPs) past its own and the
-//    endpoint's normal run before a success; a success after such a run is an account takeover;
+//    endpoint's normal run before a success, or only just past it when no IP of the run vouches for
+//    the account (credential-attacks-brute.ts); a success after such a run is an account takeover;
 //  - stuffing from one IP: many distinct user names failing from it, most of its logins failing;
 //  - distributed stuffing: an endpoint's window of failures and failing names far above its own
 //    past windows, with a low success share; each IP with several failing names in it is named.
 // While the endpoint's baseline learns, the account and IP floors are raised (learningFactor) and
 // the distributed form waits.
-import type { EndpointRef, EvidenceItem } from '../core/finding';
+import type { EvidenceItem } from '../core/finding';
 import type { TransactionConsumer } from '../http/consumer';
 import { credentialAttacksSchema, type CredentialAttacksOptions } from './credential-attacks-config';
-import { EndpointLogins, namesNonLogin } from './credential-attacks-endpoint';
+import { BruteThresholds } from './credential-attacks-brute';
+import { LoginEndpoints, type EndpointLogins } from './credential-attacks-endpoint';
 import {
   BRUTE_FORCE,
   bruteForceFinding,
@@ -24,7 +26,8 @@ import {
   type AccountFacts,
   type WindowFacts,
 } from './credential-attacks-report';
-import { AccountState, hashName, IpState, RecencyMap } from './credential-attacks-state';
+import { FAMILIAR, sourceNewTo } from './credential-attacks-source';
+import { AccountState, hashName, IpState, RecencyMap, RUN_IP_ADDED, RUN_IP_OVERFLOW } from './credential-attacks-state';
 import { evidenceOf } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 
@@ -33,21 +36,16 @@ const C = `detectors.${NAME}`;
 /** Packet-time seconds between sweeps of idle accounts and IPs. */
 const SWEEP_SEC = 60;
 
-function create(o: CredentialAttacksOptions, { report, counters, features, feedback }: DetectorContext): TransactionConsumer {
+function create(o: CredentialAttacksOptions, { report, counters, features, feedback, geo }: DetectorContext): TransactionConsumer {
   if (!o.enabled || features === null) return { name: NAME, onTransaction: () => undefined };
   const view = features;
-  const nonLogin = new Set(o.nonLoginWords.map((w) => w.toLowerCase()));
-  const endpoints = new RecencyMap<EndpointLogins>(o.maxEndpoints, (_k, ep) => {
-    ep.evicted = true;
-    counters.inc(`${C}.endpoints_overflow`);
-  });
-  const byRef = new WeakMap<EndpointRef, EndpointLogins>();
+  const endpoints = new LoginEndpoints(o, () => counters.inc(`${C}.endpoints_overflow`));
   const accounts = new RecencyMap<AccountState>(o.maxAccounts, () => counters.inc(`${C}.accounts_overflow`));
   const ips = new RecencyMap<IpState>(o.maxIps, (_k, ip) => {
     counters.inc(`${C}.ips_overflow`);
     learnIp(ip);
   });
-  const normals = new RecencyMap<number>(o.maxAccounts, () => counters.inc(`${C}.account_normals_overflow`));
+  const brute = new BruteThresholds(o, () => counters.inc(`${C}.account_normals_overflow`));
   const ipEndpoint = new WeakMap<IpState, EndpointLogins>();
   let nextSweep = -Infinity;
 
@@ -57,32 +55,15 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
     if (ep !== undefined && !ip.flagged && ip.maxDistinct > 0) ep.noteIpNames(ip.maxDistinct);
   }
 
-  /** The endpoint's state: found by the inventory's object first (no key string), else by its key. */
-  function endpointOf(ref: EndpointRef): EndpointLogins {
-    const cached = byRef.get(ref);
-    if (cached !== undefined && !cached.evicted) {
-      endpoints.touch(cached.key);
-      return cached;
-    }
-    const key = `${ref.method} ${ref.host}${ref.template}`;
-    let ep = endpoints.touch(key);
-    if (ep === undefined) {
-      // a plain copy: the inventory's object carries its whole record, which must not reach an alert
-      const copy: EndpointRef = { host: ref.host, method: ref.method, template: ref.template };
-      ep = new EndpointLogins(key, copy, !namesNonLogin(ref.template, nonLogin), o.windowSec, o.historyWindows);
-      endpoints.add(key, ep);
-    }
-    byRef.set(ref, ep);
-    return ep;
-  }
-
-  function bruteThreshold(a: AccountState, ep: EndpointLogins, floorFactor: number): number {
-    return Math.max(o.bruteMinFailures * floorFactor, o.normMargin * normalRun(a), o.normMargin * ep.runP99());
-  }
-
-  /** The account's longest run of failures before a success that was not an attack. */
-  function normalRun(a: AccountState): number {
-    return normals.peek(a.key) ?? 0;
+  /**
+   * Whether `ip` is new to `user` at `since` (sourceNewTo); FAMILIAR too when a login succeeded from
+   * it within the horizon (a NAT or proxy where people log in vouches for the user behind it).
+   */
+  function newSource(user: string, ip: string, since: number, ts: number): number {
+    const state = ips.peek(ip);
+    if (state !== undefined && ts - state.lastSuccess <= o.ipHorizonSec) return FAMILIAR;
+    const cur = view.current.identity;
+    return sourceNewTo(cur !== null && cur.key === user ? cur : view.forIdentity(user), ip, since, geo);
   }
 
   function accountEvidence(a: AccountState, last: EvidenceItem): EvidenceItem[] {
@@ -96,7 +77,7 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
       const ref = ctx.endpoint;
       const status = tx.status;
       if (user === null || ref === null || !isVerdict(status)) return;
-      const ep = endpointOf(ref);
+      const ep = endpoints.of(ref);
       if (!ep.isLogin) return;
       const ts = tx.ts;
       const failed = status >= 400;
@@ -121,21 +102,24 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
         }
         account.run++;
         account.lastFailure = ts;
-        if (!account.noteIp(client, o.maxIpsPerAccount)) counters.inc(`${C}.account_ips_overflow`);
+        const noted = account.noteIp(client, o.maxIpsPerAccount);
+        if (noted === RUN_IP_OVERFLOW) counters.inc(`${C}.account_ips_overflow`);
+        // each IP of the run is judged once, when it joins: the run is "new" while all of them are
+        const judge = noted === RUN_IP_ADDED && (account.run === 1 || account.newSourceKnown !== FAMILIAR);
+        if (judge) account.newSourceKnown = newSource(user, client, account.runStart, ts);
       } else if (account !== undefined) {
         if (account.run > 0 && ts - account.lastFailure <= o.runIdleSec) {
-          if (account.flagged || account.run >= bruteThreshold(account, ep, 1) * feedback.factor(BRUTE_FORCE, user, ep.ref)) {
+          // an early warning (new sources, fewer failures than the standard threshold) followed by a
+          // success is a person who mistyped from a new place as often as an attacker: not a takeover
+          if (account.flagged || account.run >= brute.standard(account, ep, 1) * feedback.factor(BRUTE_FORCE, user, ep.ref)) {
             report(
               takeoverFinding({
-                ...accountFacts(account, ts, client, ep, floorFactor),
+                ...accountFacts(account, ts, client, ep, floorFactor, learned),
                 evidence: accountEvidence(account, evidenceOf(tx, ctx, `login succeeded after ${account.run} failures`)),
               }),
             );
             account.lastReport = ts;
-          } else {
-            ep.noteRun(account.run);
-            if (account.run > normalRun(account)) normals.set(user, account.run);
-          }
+          } else brute.learnRun(account, ep);
         }
         account.resetRun(ts);
       }
@@ -157,6 +141,7 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
         ipEndpoint.set(ip, ep);
       } else {
         ip.successes++;
+        ip.lastSuccess = ts;
         if (ip.flagged) ip.successesWhileFlagged++;
       }
 
@@ -172,16 +157,22 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
       }
 
       // brute force on this account
-      if (account !== undefined && account.run >= o.bruteMinFailures * floorFactor) {
-        const threshold = bruteThreshold(account, ep, floorFactor) * feedback.factor(BRUTE_FORCE, user, ep.ref);
-        if (account.run >= threshold) {
-          account.flagged = true;
-          ep.markAttacked();
-          if (ts - account.lastReport >= o.cooldownSec) {
+      if (account !== undefined && account.run >= Math.min(o.bruteMinFailures * floorFactor, o.newSourceMinFailures)) {
+        const fb = feedback.factor(BRUTE_FORCE, user, ep.ref);
+        if (account.run >= brute.threshold(account, ep, floorFactor, learned) * fb) {
+          const early = account.run < brute.standard(account, ep, floorFactor) * fb;
+          if (!early) {
+            account.flagged = true;
+            ep.markAttacked();
+          }
+          // an early warning is followed by the full finding as soon as the standard threshold is met
+          if (ts - account.lastReport >= o.cooldownSec || (!early && account.warnedEarly)) {
             account.lastReport = ts;
+            account.warnedEarly = early;
             report(
               bruteForceFinding({
-                ...accountFacts(account, ts, client, ep, floorFactor),
+                ...accountFacts(account, ts, client, ep, floorFactor, learned),
+                early,
                 evidence: accountEvidence(account, evidenceOf(tx, ctx, `failed login ${account.run} of the run`)),
               }),
             );
@@ -241,7 +232,7 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
     },
   };
 
-  function accountFacts(a: AccountState, ts: number, client: string, ep: EndpointLogins, floorFactor: number): Omit<AccountFacts, 'evidence'> {
+  function accountFacts(a: AccountState, ts: number, client: string, ep: EndpointLogins, floorFactor: number, learned: boolean): Omit<AccountFacts, 'evidence'> {
     return {
       ts,
       account: a.key,
@@ -250,8 +241,9 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
       run: a.run,
       runSec: ts - a.runStart,
       ipCount: a.ipCount,
-      threshold: bruteThreshold(a, ep, floorFactor),
-      accountNormal: normalRun(a),
+      threshold: brute.standard(a, ep, floorFactor),
+      knownSources: brute.newSourceApplies(a, ep, learned) ? a.newSourceKnown : FAMILIAR,
+      accountNormal: brute.normalRun(a),
       endpointNormal: ep.runP99(),
     };
   }

@@ -1,11 +1,16 @@
 // The credential-attack detector on hand-built login sequences behind a real features stage: brute
-// force fires just above its floor and not below, a success after it is an account takeover;
+// force fires just above its floor and not below (a lower one when no IP of the run vouches for the
+// account, once the endpoint learned its runs), a success after it is an account takeover;
 // stuffing from one IP and the distributed form fire just above theirs; the confounders (a user
 // mistyping, a NAT where many users log in, a morning peak, password-reset and one-time-code flows)
 // stay silent; the learning period, analysts' feedback and every bound do what they say.
 import t, { type Test } from 'tap';
 import type { Finding } from '../../../src/core/finding';
+import { NO_GEO } from '../../../src/detectors';
 import { credentialAttacks } from '../../../src/detectors/credential-attacks';
+import { FAMILIAR, networkOf, sourceNewTo } from '../../../src/detectors/credential-attacks-source';
+import { BoundedTally } from '../../../src/features/bounded-tally';
+import { IdentityBaseline } from '../../../src/features/identity-baseline';
 import { harness, MONDAY, type Harness, type TxSpec } from './harness';
 
 const LOGIN = '/api/auth/login';
@@ -314,4 +319,160 @@ t.test('a gap longer than runIdleSec ends a run of failures', async (t) => {
   close.feed(failures(T, 4, 'jay@example.org', '203.0.113.30'));
   close.feed(failures(T + 1800, 4, 'jay@example.org', '203.0.113.30'));
   t.equal(of(close, 'brute-force').length, 1, 'half an hour apart: one run');
+});
+
+// --- brute force from sources new to the account ---------------------------------------------
+
+const VICTIM = 'vic@example.org';
+const HOME = '198.51.100.7';
+
+/** `n` users each mistyping `mistypes` times, then logging in, from their own IPs: the endpoint's runs. */
+function mistypers(start: number, n: number, mistypes = 1): TxSpec[] {
+  const out: TxSpec[] = [];
+  for (let u = 0; u < n; u++) {
+    const user = `m${u}@example.org`;
+    const ip = `198.18.${Math.floor(u / 200)}.${(u % 200) + 1}`;
+    const T = start + u * 120;
+    out.push(...failures(T, mistypes, user, ip, 5), login(T + mistypes * 5 + 5, user, ip, true));
+  }
+  return out;
+}
+
+/** The victim logging in twice from home, then `runs` users' runs before a success on the endpoint. */
+function history(runs: number, mistypes = 1): TxSpec[] {
+  return [login(MONDAY, VICTIM, HOME, true), login(MONDAY + 60, VICTIM, HOME, true), ...mistypers(MONDAY + 600, runs, mistypes)];
+}
+
+t.test('brute force from sources new to the account: three failures fire once the endpoint learned its runs, two do not', async (t) => {
+  const h = harness(credentialAttacks, LEARNED);
+  h.feed(history(40));
+  const T = MONDAY + 4 * 3600;
+  h.feed(failures(T, 2, VICTIM, '203.0.113.50', 20));
+  t.equal(h.findings.length, 0, 'two failures from an IP new to the account: silent');
+  h.feed(failures(T + 40, 1, VICTIM, '203.0.113.50'));
+  const bf = of(h, 'brute-force');
+  t.equal(bf.length, 1, 'the third fires (the endpoint’s runs before a success are at most 1)');
+  const f = bf[0] as Finding;
+  t.equal(f.identity, `user:${VICTIM}`);
+  t.match(f.explanation.summary, /3 failed logins in 40 s from 1 IP new to the account/);
+  t.match(f.explanation.factors.find((x) => x.name === 'runNetworksUsedByAccountBefore'), { value: 0, baseline: 1 }, 'against its one earlier address');
+  checkExplained(t, f);
+
+  // an account never seen before: nothing vouches for the source either
+  h.feed(failures(T + 100, 3, 'ghost@example.org', '203.0.113.51', 20));
+  t.equal(of(h, 'brute-force').length, 2, 'three failures for an account without history fire');
+});
+
+t.test('from a new source, three failures are an early warning to watch; five are brute force to block', async (t) => {
+  const h = harness(credentialAttacks, LEARNED);
+  h.feed(history(40));
+  const T = MONDAY + 4 * 3600;
+  h.feed(failures(T, 3, VICTIM, '203.0.113.50', 15));
+  const early = of(h, 'brute-force');
+  t.equal(early.length, 1, 'the third failure warns');
+  t.ok((early[0]?.score ?? 1) < 0.5, 'below the medium severity');
+  t.same(early[0]?.suggested, { action: 'observe' }, 'watch, do not block');
+  t.match(early[0]?.explanation.summary, /^Early warning: .* brute force is called at 5\./);
+  h.feed(failures(T + 45, 1, VICTIM, '203.0.113.50'));
+  t.equal(of(h, 'brute-force').length, 1, 'the fourth: nothing new within the cooldown');
+  h.feed(failures(T + 60, 1, VICTIM, '203.0.113.50'));
+  const full = of(h, 'brute-force');
+  t.equal(full.length, 2, 'the fifth reaches the standard threshold: reported at once, cooldown or not');
+  t.ok((full[1]?.score ?? 0) >= 0.6, 'a full finding');
+  t.same(full[1]?.suggested, { action: 'block' });
+
+  // a person who mistyped three times from a hotel, then logged in: a warning, never a takeover
+  const trip = harness(credentialAttacks, LEARNED);
+  trip.feed(history(40));
+  trip.feed([...failures(T, 3, VICTIM, '203.0.113.60', 15), login(T + 60, VICTIM, '203.0.113.60', true)]);
+  t.equal(of(trip, 'brute-force').length, 1, 'one early warning');
+  t.notOk(trip.findings.some((f) => /takeover/i.test(f.explanation.summary)), 'no takeover after an early warning alone');
+});
+
+t.test('confounder: the owner mistyping three or four times from where they log in, a new user behind a busy NAT', async (t) => {
+  const h = harness(credentialAttacks, LEARNED);
+  h.feed(history(40));
+  const T = MONDAY + 4 * 3600;
+  h.feed([...failures(T, 3, VICTIM, HOME, 15), login(T + 60, VICTIM, HOME, true)]);
+  t.equal(h.findings.length, 0, 'from its own IP: the floor of five applies');
+  h.feed([...failures(T + 600, 4, VICTIM, '198.51.100.99', 15), login(T + 700, VICTIM, '198.51.100.99', true)]);
+  t.equal(h.findings.length, 0, 'from another address of its network: the same');
+  const nat = '192.0.2.200';
+  h.feed(Array.from({ length: 5 }, (_, i) => login(T + 1000 + i * 30, `emp${i}@corp.example`, nat, true)));
+  h.feed([...failures(T + 1200, 4, 'newhire@corp.example', nat, 15), login(T + 1300, 'newhire@corp.example', nat, true)]);
+  t.equal(h.findings.length, 0, 'a first login behind a NAT where others just logged in: the NAT vouches');
+});
+
+t.test('the lower floor waits for newSourceMinRuns learned runs', async (t) => {
+  const T = MONDAY + 4 * 3600;
+  const below = harness(credentialAttacks, LEARNED);
+  below.feed(history(29));
+  below.feed(failures(T, 4, VICTIM, '203.0.113.50', 20));
+  t.equal(below.findings.length, 0, '29 runs learned: four failures from a new IP are silent');
+  below.feed(failures(T + 80, 1, VICTIM, '203.0.113.50'));
+  t.equal(of(below, 'brute-force').length, 1, 'the floor of five still fires');
+  const above = harness(credentialAttacks, LEARNED);
+  above.feed(history(30));
+  above.feed(failures(T, 3, VICTIM, '203.0.113.50', 20));
+  t.equal(of(above, 'brute-force').length, 1, '30 runs learned: the third fires');
+});
+
+t.test('the endpoint’s learned runs lift the lower floor: one past their 99th percentile', async (t) => {
+  const h = harness(credentialAttacks, LEARNED);
+  h.feed(history(40, 3));
+  t.equal(h.findings.length, 0, '40 users mistyping three times from IPs new to them: silent (the first 30 under the floor of five, then against the learned three)');
+  const T = MONDAY + 4 * 3600;
+  h.feed(failures(T, 3, VICTIM, '203.0.113.50', 20));
+  t.equal(h.findings.length, 0, 'three failures: silent');
+  h.feed(failures(T + 60, 1, VICTIM, '203.0.113.50'));
+  t.equal(of(h, 'brute-force').length, 1, 'the fourth fires');
+});
+
+t.test('the lower floor waits for the endpoint’s learning period and yields to analysts’ feedback', async (t) => {
+  const learning = harness(credentialAttacks, { features: { learningPeriodSec: 86400, learningMinRequests: 0 } });
+  learning.feed(history(40));
+  learning.feed(failures(MONDAY + 4 * 3600, 9, VICTIM, '203.0.113.50', 20));
+  t.equal(learning.findings.length, 0, 'nine failures while the endpoint learns: silent');
+  // (from another network: an address that failed for the account in an earlier run is one it used)
+  learning.feed(failures(MONDAY + 2 * 86400, 3, VICTIM, '203.0.114.50', 20));
+  t.equal(of(learning, 'brute-force').length, 1, 'once it is learned, three fire');
+
+  const feedback = harness(credentialAttacks, {
+    ...LEARNED,
+    feedback: { factor: (detector, identity) => (detector === 'brute-force' && identity === `user:${VICTIM}` ? 2 : 1) },
+  });
+  feedback.feed(history(40));
+  feedback.feed(failures(MONDAY + 4 * 3600, 5, VICTIM, '203.0.113.50', 20));
+  t.equal(feedback.findings.length, 0, 'factor 2: five failures silent');
+  feedback.feed(failures(MONDAY + 4 * 3600 + 100, 1, VICTIM, '203.0.113.50'));
+  t.equal(of(feedback, 'brute-force').length, 1, 'the sixth fires');
+});
+
+t.test('sources new to an account: networks, autonomous systems, accounts without or with too many addresses', async (t) => {
+  t.equal(networkOf('192.0.2.77'), 'v4:192.0.2');
+  t.equal(networkOf('::ffff:192.0.2.1'), 'v4:192.0.2', 'IPv4-mapped IPv6');
+  t.equal(networkOf('2001:db8:0:1::5'), 'v6:2001:db8:0:1');
+  t.equal(networkOf('2001:0DB8:0000:0001:0:0:0:9'), 'v6:2001:db8:0:1', 'the same /64 written out');
+  t.equal(networkOf('::1'), 'v6:0:0:0:0');
+  for (const bad of ['', 'host.example', '1.2.3', '1:2:3', '1::2::3']) t.equal(networkOf(bad), null, `${bad || 'empty'}: no address`);
+
+  const account = (): IdentityBaseline => {
+    const b = new IdentityBaseline('user:z@example.org', 1, 1000, { historySize: 8, maxIps: 2, maxUserAgents: 2, maxAsns: 2 });
+    b.ips.note('192.0.2.10', 1000);
+    return b;
+  };
+  t.equal(sourceNewTo(null, '203.0.113.9', 2000, NO_GEO), 0, 'no baseline: new, no earlier address');
+  t.equal(sourceNewTo(account(), '203.0.113.9', 2000, NO_GEO), 1, 'another network: new, one earlier address');
+  t.equal(sourceNewTo(account(), '192.0.2.77', 2000, NO_GEO), FAMILIAR, 'the same /24');
+  t.equal(sourceNewTo(account(), '192.0.2.10', 500, NO_GEO), 0, 'addresses first seen after the run began do not vouch');
+  const asn = account();
+  asn.asns = new BoundedTally(2);
+  asn.asns.note('AS64500', 1000);
+  t.equal(sourceNewTo(asn, '203.0.113.9', 2000, (ip) => (ip === '203.0.113.9' ? { asn: 64500 } : {})), FAMILIAR, 'the same autonomous system');
+  t.equal(sourceNewTo(asn, '203.0.113.9', 2000, () => ({ asn: 64501 })), 1, 'another autonomous system');
+  const roaming = account();
+  roaming.ips.note('198.51.100.1', 1100);
+  roaming.ips.note('198.51.100.2', 1200);
+  t.ok(roaming.ips.overflow > 0, 'the account’s list of IPs overflowed');
+  t.equal(sourceNewTo(roaming, '203.0.113.9', 2000, NO_GEO), FAMILIAR, 'a roaming account: nothing is new to it');
 });
