@@ -72,6 +72,7 @@ const { spikeScore } = require(path.join(DIST, 'detectors/spike-finding.js'));
 const { scraping } = require(path.join(DIST, 'detectors/scraping.js'));
 const { PeerNorm } = require(path.join(DIST, 'detectors/scraping-peers.js'));
 const { LogHistogram } = require(path.join(DIST, 'detectors/bulk-pull-stats.js'));
+const { Rng } = require(path.join(DIST, 'simulate/prng.js'));
 const { peerBar, weakestExcess, scrapingScore, breadthStrength, sustainStrength, repollStrength } = require(path.join(DIST, 'detectors/peer-score.js'));
 const { quantileSorted } = require(path.join(DIST, 'core/quantile.js'));
 const { robustZ } = require(path.join(DIST, 'features/robust.js'));
@@ -79,16 +80,10 @@ const { robustZ } = require(path.join(DIST, 'features/robust.js'));
 const SPIKE = spikeSchema.parse({});
 const SCRAPING = scraping.schema.parse({});
 
-/** mulberry32: a small seeded PRNG, so every split is the same on every machine. */
+/** The scenario generator's seeded PRNG, so every split is the same on every machine. */
 function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed, 'api-behaviour-split');
+  return () => rng.next();
 }
 
 function shuffle(items, rand) {
@@ -393,7 +388,7 @@ function main() {
     protocol: {
       seeds: SEEDS,
       trainShare: TRAIN_SHARE,
-      split: 'stratified by classification, mulberry32(seed) shuffle per class',
+      split: "stratified by classification, shuffled per class with the scenario generator's Rng(seed, 'api-behaviour-split')",
       peers: 'normal rows of the training split only; its outlier rows are not used',
       scored: 'every row of the held-out split',
       flagged: "a detector's gates are all met at its default bars (its finding scores >= 0.5 there)",
