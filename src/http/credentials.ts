@@ -41,6 +41,11 @@ export interface CredentialHolder {
   credentials: TransactionCredential[] | null;
 }
 
+/** What collects the credentials a response hands out (fingerprints); null until the first. */
+export interface IssuedHolder {
+  issuedCredentials: string[] | null;
+}
+
 function lowerSet(names: readonly string[]): ReadonlySet<string> {
   return new Set(names.map((n) => n.toLowerCase()));
 }
@@ -131,6 +136,23 @@ export class CredentialExtractor {
   sessionCookie(holder: CredentialHolder, name: string, value: string): void {
     const v = value.trim();
     if (v !== '' && !this.full(holder)) this.add(holder, 'session-cookie', name.toLowerCase(), this.fingerprint(v));
+  }
+
+  /**
+   * A credential the response handed out (a session cookie it set, an API-key header): only its
+   * fingerprint is kept, at most MAX_CREDENTIALS_PER_TX per response (more are counted).
+   */
+  issued(holder: IssuedHolder, value: string): void {
+    const v = value.trim();
+    if (v === '') return;
+    let list = holder.issuedCredentials;
+    if (list === null) list = holder.issuedCredentials = [];
+    else if (list.length >= MAX_CREDENTIALS_PER_TX) {
+      this.counters.inc(C_CREDENTIALS_DROPPED);
+      return;
+    }
+    const hash = this.fingerprint(v).hash;
+    if (!list.includes(hash)) list.push(hash);
   }
 
   /** API keys among the query parameters (names and values percent-decoded). */

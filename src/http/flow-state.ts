@@ -33,6 +33,8 @@ export interface TxBuilder {
   authJwtAlg: string | null;
   /** Null until the request carries a credential (no allocation for the others). */
   credentials: TransactionCredential[] | null;
+  /** Fingerprints of the session cookies and API-key headers the response set; null until one. */
+  issuedCredentials: string[] | null;
   xForwardedFor: string | null;
   forwardedFor: string | null;
   cookieNames: string[];
@@ -125,6 +127,7 @@ export function newTx(st: FlowState, ts: number): TxBuilder {
     authorization: null,
     authJwtAlg: null,
     credentials: null,
+    issuedCredentials: null,
     xForwardedFor: null,
     forwardedFor: null,
     cookieNames: [],

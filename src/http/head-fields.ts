@@ -145,6 +145,13 @@ export class HeadFields {
         case 'upgrade':
           upgrade = value.trim().toLowerCase().split(/[ \t,/]/)[0] || null;
           break;
+        case 'set-cookie': {
+          const cookie = setCookieValue(value);
+          if (cookie !== null && this.credentials.isSessionCookie(cookie.name)) this.credentials.issued(tx, cookie.value);
+          break;
+        }
+        default:
+          if (this.credentials.isApiKeyHeader(name)) this.credentials.issued(tx, value);
       }
     }
     return upgrade;
@@ -168,3 +175,26 @@ export function forwardedForList(value: string): string {
   }
   return out.join(', ');
 }
+
+/**
+ * The name and value of a `Set-Cookie` header (RFC 6265 §5.2), or null when it sets nothing: no
+ * name, an empty value, or a cookie being removed (`Max-Age` of 0 or less, or an `Expires` in 1970).
+ */
+export function setCookieValue(header: string): { name: string; value: string } | null {
+  const semi = header.indexOf(';');
+  const pair = semi < 0 ? header : header.slice(0, semi);
+  const eq = pair.indexOf('=');
+  if (eq <= 0) return null;
+  const name = pair.slice(0, eq).trim();
+  let value = pair.slice(eq + 1).trim();
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  if (name === '' || value === '') return null;
+  if (semi >= 0) {
+    const attrs = header.slice(semi + 1).toLowerCase();
+    const maxAge = /(?:^|;)\s*max-age\s*=\s*(-?\d+)/.exec(attrs);
+    if (maxAge !== null && Number(maxAge[1]) <= 0) return null;
+    if (/(?:^|;)\s*expires\s*=[^;]*\b1970\b/.test(attrs)) return null;
+  }
+  return { name, value };
+}
+

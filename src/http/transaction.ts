@@ -50,6 +50,7 @@ export class CapturedTransaction implements HttpTransaction {
   readonly authorization: string | null;
   readonly authJwtAlg: string | null;
   readonly credentials: readonly TransactionCredential[];
+  readonly issuedCredentials?: readonly string[];
   readonly xForwardedFor: string | null;
   readonly forwardedFor: string | null;
   readonly cookieNames: readonly string[];
@@ -98,6 +99,7 @@ export class CapturedTransaction implements HttpTransaction {
     this.authorization = tx.authorization;
     this.authJwtAlg = tx.authJwtAlg;
     this.credentials = tx.credentials ?? NO_CREDENTIALS;
+    if (tx.issuedCredentials !== null) this.issuedCredentials = tx.issuedCredentials;
     this.xForwardedFor = tx.xForwardedFor;
     this.forwardedFor = tx.forwardedFor;
     this.cookieNames = tx.cookieNames;

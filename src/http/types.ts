@@ -68,6 +68,12 @@ export interface HttpTransaction {
   readonly authJwtAlg: string | null;
   /** Credentials of the request (Authorization, API-key headers and query parameters, session cookies), at most 4. */
   readonly credentials: readonly TransactionCredential[];
+  /**
+   * Fingerprints of credentials the response handed out: session cookies it set (`Set-Cookie` with a
+   * configured session-cookie name) and configured API-key headers; absent when none. A login binds
+   * them to its user, so the next requests that carry them name that user.
+   */
+  readonly issuedCredentials?: readonly string[];
   readonly xForwardedFor: string | null;
   /** The `for=` addresses of the request's `Forwarded` headers (RFC 7239), comma-separated in order, or null. */
   readonly forwardedFor: string | null;

@@ -215,13 +215,17 @@ export class IdentityStage {
     return use;
   };
 
-  /** A successful login binds the session cookies it carried and the tokens its response handed out to the user. */
+  /**
+   * A successful login binds to the user the session cookies it carried and the credentials its
+   * response handed out: session cookies it set, API-key headers, tokens in a JSON body.
+   */
   private bindLogin(tx: HttpTransaction, user: string): void {
     const status = tx.status;
     if (status === null || status < 200 || status >= 400) return;
     for (const c of tx.credentials) {
       if (c.kind === 'session-cookie') this.learnBinding(c.hash, user, tx.ts);
     }
+    for (const hash of tx.issuedCredentials ?? []) this.learnBinding(hash, user, tx.ts);
     const tokens = this.login.tokensHandedOut(tx);
     for (const token of tokens) this.learnBinding(fingerprint(this.naming.key(), token), user, tx.ts);
   }

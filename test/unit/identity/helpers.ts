@@ -46,11 +46,18 @@ export function get(path: string, headers: string[], ts: number, clientIp = '10.
 }
 
 /** A POST with a body and extra headers, answered with `status` and an optional JSON body. */
-export function post(path: string, body: string, contentType: string | null, ts: number, opts: { headers?: string[]; status?: number; respJson?: unknown; clientIp?: string } = {}): HttpTransaction {
+export function post(
+  path: string,
+  body: string,
+  contentType: string | null,
+  ts: number,
+  opts: { headers?: string[]; status?: number; respJson?: unknown; clientIp?: string; respHeaders?: string[] } = {},
+): HttpTransaction {
   const head = [`POST ${path} HTTP/1.1`, 'Host: api.example', ...(contentType ? [`Content-Type: ${contentType}`] : []), `Content-Length: ${Buffer.byteLength(body)}`, ...(opts.headers ?? []), '', ''].join('\r\n');
   const respBody = opts.respJson === undefined ? '' : JSON.stringify(opts.respJson);
   const status = opts.status ?? 200;
-  const resp = `HTTP/1.1 ${status} X\r\n${respBody ? 'Content-Type: application/json\r\n' : ''}Content-Length: ${Buffer.byteLength(respBody)}\r\n\r\n${respBody}`;
+  const extra = (opts.respHeaders ?? []).map((h) => `${h}\r\n`).join('');
+  const resp = `HTTP/1.1 ${status} X\r\n${respBody ? 'Content-Type: application/json\r\n' : ''}${extra}Content-Length: ${Buffer.byteLength(respBody)}\r\n\r\n${respBody}`;
   return httpTx(head + body, resp, ts, opts.clientIp);
 }
 

@@ -51,6 +51,26 @@ t.test('login: the user it logs in as; the cookie it carried and the token it go
   t.equal(feed(post('/api/orders', JSON.stringify({ name: 'x', qty: 1 }), 'application/json', T0 + 8)).identity, 'ip:10.0.0.1', 'a body without a password field is no login');
 });
 
+t.test('login: the session cookie and API-key header its response sets name the user afterwards', async (t) => {
+  const { feed, counters } = openStage();
+  const login = post('/account/login', 'username=ivy&password=pw-ivy', 'application/x-www-form-urlencoded', T0, {
+    status: 302,
+    respHeaders: ['Set-Cookie: theme=dark; Path=/', 'Set-Cookie: sessionid="s3ss-ivy-0001"; Path=/; HttpOnly; Secure', 'X-API-Key: issued-key-ivy-42'],
+  });
+  t.equal(feed(login).identity, 'user:ivy', 'the login');
+  t.equal(feed(get('/account', ['Cookie: theme=dark; sessionid=s3ss-ivy-0001'], T0 + 5)).identity, 'user:ivy', 'the cookie the response set names the user');
+  t.equal(feed(get('/api/data', ['X-API-Key: issued-key-ivy-42'], T0 + 6)).identity, 'user:ivy', 'so does the API-key header it handed out');
+  t.equal(counters.get('identity.bindings.learned'), 2, 'two credentials bound; the theme cookie is no session cookie');
+
+  // a failed login, or a response that removes the cookie, binds nothing
+  const failed = post('/account/login', 'username=jack&password=bad', 'application/x-www-form-urlencoded', T0 + 10, { status: 401, respHeaders: ['Set-Cookie: sessionid=anon-jack-1; Path=/'] });
+  feed(failed);
+  t.equal(feed(get('/account', ['Cookie: sessionid=anon-jack-1'], T0 + 11)).identity, `key:${fingerprintOf('anon-jack-1')}`, 'a failed login binds nothing');
+  const logout = post('/account/login', 'username=kim&password=pw-kim', 'application/x-www-form-urlencoded', T0 + 20, { status: 200, respHeaders: ['Set-Cookie: sessionid=gone-kim; Max-Age=0'] });
+  feed(logout);
+  t.equal(feed(get('/account', ['Cookie: sessionid=gone-kim'], T0 + 21)).identity, `key:${fingerprintOf('gone-kim')}`, 'a cookie being removed binds nothing');
+});
+
 t.test('a path without a login word is probed: its first bodies are read, then only if it proved to be a login', async (t) => {
   const { feed, counters } = openStage({ login: { probeCalls: 2 } });
   const login = (ts: number) => post('/api/v2/verify', JSON.stringify({ username: 'gina', password: 'pw' }), 'application/json', ts);
