@@ -18,8 +18,22 @@ export interface SpecLoad {
   errors: string[];
 }
 
-/** Loads the configured specs in order; an entry's `hosts` go with every spec of its file or folder. */
+/** Each config's specs as loaded: the HTTP stage (credential names) and the inventory read the same files at start. */
+const loadedSpecs = new WeakMap<readonly SpecEntry[], SpecLoad>();
+
+/**
+ * Loads the configured specs in order; an entry's `hosts` go with every spec of its file or folder.
+ * Loaded once per config (a reload brings a new config, so changed files are read again).
+ */
 export function loadSpecs(entries: readonly SpecEntry[]): SpecLoad {
+  const known = loadedSpecs.get(entries);
+  if (known !== undefined) return known;
+  const load = readSpecs(entries);
+  loadedSpecs.set(entries, load);
+  return load;
+}
+
+function readSpecs(entries: readonly SpecEntry[]): SpecLoad {
   const specs: ImportedSpec[] = [];
   const errors: string[] = [];
   for (const entry of entries) {
