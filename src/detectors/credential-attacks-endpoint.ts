@@ -5,6 +5,7 @@
 // whose 99th percentiles are its normal for one account and one IP. Percentiles are taken when a
 // window closes or a candidate is judged, never per transaction. LoginEndpoints is the bounded table.
 import type { EndpointRef } from '../core/finding';
+import { histogramQuantileBin } from '../core/quantile';
 import { RecencyMap } from './credential-attacks-state';
 
 const BUCKETS = 10;
@@ -22,18 +23,9 @@ function quantile(values: Float32Array, n: number, q: number): number {
   return s[Math.min(n - 1, Math.ceil(q * n) - 1)] as number;
 }
 
-/** Smallest value at or above quantile q of a histogram (0 when empty). */
+/** Smallest value at or above quantile q of a histogram of counts (0 when empty). */
 function histQuantile(hist: Uint32Array, q: number): number {
-  let total = 0;
-  for (let i = 0; i < hist.length; i++) total += hist[i] as number;
-  if (total === 0) return 0;
-  const want = Math.ceil(q * total);
-  let seen = 0;
-  for (let i = 0; i < hist.length; i++) {
-    seen += hist[i] as number;
-    if (seen >= want) return i;
-  }
-  return HIST_MAX;
+  return Math.max(0, histogramQuantileBin(hist, q));
 }
 
 export class EndpointLogins {

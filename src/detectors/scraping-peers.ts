@@ -6,6 +6,7 @@
 // human sessions, and a service syncing a catalogue every hour does not teach the norm that reading
 // everything is normal. The first `minRuns` runs wait (bounded) until the spreads are known. Counts
 // live in small fixed histograms that halve when they hold `maxRuns` runs: the norm follows the traffic.
+import { histogramQuantileBin } from '../core/quantile';
 
 /** One finished run, as it enters the norm. */
 export interface RunSample {
@@ -46,16 +47,7 @@ class LogHistogram {
 
 /** Index of the bin holding quantile q of a histogram (0 when empty). */
 function quantileBin(counts: Float64Array, q: number): number {
-  let total = 0;
-  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
-  if (total === 0) return 0;
-  const target = q * total;
-  let seen = 0;
-  for (let b = 0; b < counts.length; b++) {
-    seen += counts[b] as number;
-    if (seen >= target && (counts[b] as number) > 0) return b;
-  }
-  return counts.length - 1;
+  return Math.max(0, histogramQuantileBin(counts, q));
 }
 
 export class PeerNorm {

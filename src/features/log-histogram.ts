@@ -4,6 +4,8 @@
 // less). Quantiles are the geometric middle of their bin: within a factor √2, enough to tell a
 // script (milliseconds) from a person (seconds).
 
+import { histogramQuantileBin } from '../core/quantile';
+
 export const THINK_BINS = 24;
 
 export function thinkBin(seconds: number): number {
@@ -22,14 +24,7 @@ export function histogramAdd(bins: Uint8Array, seconds: number): void {
 
 /** Seconds at quantile q (0–1) of the histogram; 0 when empty. */
 export function histogramQuantile(bins: Uint8Array, q: number): number {
-  let total = 0;
-  for (let i = 0; i < bins.length; i++) total += bins[i] as number;
-  if (total === 0) return 0;
-  const target = q * total;
-  let seen = 0;
-  for (let b = 0; b < bins.length; b++) {
-    seen += bins[b] as number;
-    if (seen >= target && (bins[b] as number) > 0) return b === 0 ? 0.0005 : (2 ** (b - 1) * Math.SQRT2) / 1000;
-  }
-  return (2 ** (bins.length - 2) * Math.SQRT2) / 1000;
+  const b = histogramQuantileBin(bins, q);
+  if (b < 0) return 0;
+  return b === 0 ? 0.0005 : (2 ** (b - 1) * Math.SQRT2) / 1000;
 }
