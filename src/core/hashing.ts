@@ -1,5 +1,6 @@
 // 32-bit hashes for the sketches: FNV-1a over a string (or a range of one, so a path segment is
-// hashed without cutting it out), finished with murmur3's fmix32 so every bit mixes. Not keyed and
+// hashed without cutting it out), finished with murmur3's fmix32 so every bit mixes; and the plain
+// FNV-1a the detectors count by. Not keyed and
 // not for secrets: only sketch registers and filter bits are kept, never the values or the hashes.
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -14,14 +15,27 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Hash of `text[start, end)`. */
-export function hashRange(text: string, start: number, end: number): number {
+/** Plain 32-bit FNV-1a of `text[start, end)` (no finish). */
+function fnv1aRange(text: string, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, FNV_PRIME);
   }
-  return fmix32(h);
+  return h >>> 0;
+}
+
+/**
+ * Plain 32-bit FNV-1a of a string, without the finish: what the detectors count identities, user
+ * names and resources by (their filters and lists were tuned on these values).
+ */
+export function fnv1a(text: string): number {
+  return fnv1aRange(text, 0, text.length);
+}
+
+/** Hash of `text[start, end)`. */
+export function hashRange(text: string, start: number, end: number): number {
+  return fmix32(fnv1aRange(text, start, end));
 }
 
 export function hashString(text: string): number {

@@ -6,16 +6,6 @@
 import type { EvidenceItem } from '../core/finding';
 import { FAMILIAR } from './credential-attacks-source';
 
-/** FNV-1a of a string: user names are compared by this 32-bit hash, never kept as text per IP. */
-export function hashName(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** A Map bounded to `max` entries that forgets the least recently touched one (`onEvict` sees it). */
 export class RecencyMap<V> {
   private readonly map = new Map<string, V>();

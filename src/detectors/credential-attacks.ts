@@ -27,7 +27,8 @@ import {
   type WindowFacts,
 } from './credential-attacks-report';
 import { FAMILIAR, sourceNewTo } from './credential-attacks-source';
-import { AccountState, hashName, IpState, RecencyMap, RUN_IP_ADDED, RUN_IP_OVERFLOW } from './credential-attacks-state';
+import { AccountState, IpState, RecencyMap, RUN_IP_ADDED, RUN_IP_OVERFLOW } from './credential-attacks-state';
+import { fnv1a } from '../core/hashing';
 import { evidenceOf } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 
@@ -136,7 +137,7 @@ function create(o: CredentialAttacksOptions, { report, counters, features, feedb
       ip.decay(ts, o.ipHorizonSec);
       if (failed) {
         ip.failures++;
-        if (ip.noteName(hashName(user), ts, ts - o.ipHorizonSec)) counters.inc(`${C}.ip_names_overflow`);
+        if (ip.noteName(fnv1a(user), ts, ts - o.ipHorizonSec)) counters.inc(`${C}.ip_names_overflow`);
         if (ip.first === null) ip.first = evidenceOf(tx, ctx, 'first failed login from this IP');
         ipEndpoint.set(ip, ep);
       } else {

@@ -29,16 +29,6 @@ interface Entry {
   readonly ids: number[];
 }
 
-/** FNV-1a of a string: identities are kept as numbers, never as text. */
-export function hashText(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 export class ParamNormal {
   private readonly entries = new Map<string, Entry>();
 

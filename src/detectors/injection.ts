@@ -10,7 +10,8 @@ import type { TransactionConsumer } from '../http/consumer';
 import type { DetectorContext, DetectorEntry } from './index';
 import { DETECTOR, injectionFinding, type Verdict } from './injection-finding';
 import type { ClassMatch } from './injection-match';
-import { hashText, normalKey, ParamNormal } from './injection-normal';
+import { fnv1a } from '../core/hashing';
+import { normalKey, ParamNormal } from './injection-normal';
 import { scanBody, scanPairs, scanPath, type ParamHit, type ScanLimits, type ScanStats } from './injection-params';
 import { classScore } from './injection-rules';
 
@@ -165,7 +166,7 @@ function create(options: Options, { report, counters, features, feedback }: Dete
           classes.set(cm.cls, Math.max(classes.get(cm.cls) ?? 0, v.score));
         }
       }
-      if (endpoint !== null) learn(endpoint, hashText(actor));
+      if (endpoint !== null) learn(endpoint, fnv1a(actor));
       if (best === null) return;
       const threshold = options.minScore * feedback.factor(DETECTOR, ctx.identity, ref);
       if (best.score < threshold) {

@@ -201,12 +201,3 @@ export function addDistinct(list: number[], hash: number, max: number): boolean 
   return true;
 }
 
-/** FNV-1a of a string: identities are counted by hash, never kept per field. */
-export function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

@@ -21,7 +21,8 @@ import type { DetectorContext, DetectorEntry } from './index';
 import { BodyFields, T_NULL, T_UNTYPED, TYPE_NAMES, type BodyKind } from './mass-assignment-fields';
 import { combinedScore, massAssignmentFinding, senderWeight, type Signal } from './mass-assignment-finding';
 import { isPrivilegedName } from './mass-assignment-names';
-import { addDistinct, FieldStats, hashText, SchemaStore, type EndpointSchema, type NovelState, type Sender } from './mass-assignment-schema';
+import { fnv1a } from '../core/hashing';
+import { addDistinct, FieldStats, SchemaStore, type EndpointSchema, type NovelState, type Sender } from './mass-assignment-schema';
 import { CooldownTable } from './mass-assignment-cooldown';
 
 const NAME = 'mass-assignment';
@@ -238,8 +239,8 @@ function create(o: MassAssignmentOptions, { report, counters, features, feedback
       const s = store.touch(key, ref);
       const actor = ctx.identity ?? `ip:${ctx.clientIp ?? tx.clientIp}`;
       const client = ctx.clientIp ?? tx.clientIp;
-      const idHash = hashText(actor);
-      const ipHash = hashText(client);
+      const idHash = fnv1a(actor);
+      const ipHash = fnv1a(client);
       const seq = s.bodies;
       signals.length = 0;
       judgedAgainst = s;

@@ -169,12 +169,3 @@ export class Actor {
   }
 }
 
-/** FNV-1a of a string, without allocating. */
-export function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

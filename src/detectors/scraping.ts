@@ -14,7 +14,8 @@ import type { IdentityBaseline } from '../features/types';
 import type { TransactionConsumer } from '../http/consumer';
 import { evidenceOf, keepEvidence } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
-import { Actor, hashText } from './scraping-actor';
+import { fnv1a } from '../core/hashing';
+import { Actor } from './scraping-actor';
 import { automationAgent } from './scraping-agents';
 import { DETECTOR_NAME, scrapingFinding } from './scraping-finding';
 import { ownBaseline } from './scraping-own';
@@ -178,7 +179,7 @@ function create(options: Options, { report, counters, features, feedback }: Dete
       const method = tx.method;
       if (method === 'GET' || method === 'HEAD') a.reads++;
       // the path names the resource; query strings are left out (cache busters would make every poll new)
-      if (!a.noteResource(hashText(tx.path ?? tx.uri ?? ''))) counters.inc('detectors.scraping.filter_saturated');
+      if (!a.noteResource(fnv1a(tx.path ?? tx.uri ?? ''))) counters.inc('detectors.scraping.filter_saturated');
       const ua = tx.userAgent;
       if (ua !== a.lastUa) {
         a.lastUa = ua;
