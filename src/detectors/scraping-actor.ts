@@ -18,6 +18,10 @@ export class Actor {
   /** Start and last request of the current run. */
   runStart: number;
   last: number;
+  /** When it was last used, for its table's eviction (bounded-table.ts). */
+  get touched(): number {
+    return this.last;
+  }
   host: string;
   norm: PeerNorm;
   requests = 0;

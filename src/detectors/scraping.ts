@@ -15,16 +15,15 @@ import type { TransactionConsumer } from '../http/consumer';
 import { evidenceOf, keepEvidence } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { fnv1a } from '../core/hashing';
+import { BoundedTable } from './bounded-table';
 import { Actor } from './scraping-actor';
 import { automationAgent } from './scraping-agents';
 import { DETECTOR_NAME, scrapingFinding } from './scraping-finding';
 import { ownBaseline } from './scraping-own';
 import { PeerNorm, PeerNorms } from './scraping-peers';
 
-/** An actor whose last request is this recent (packet seconds) keeps its place in the eviction order. */
+/** An actor whose last request is this recent (packet seconds) gets a second chance at eviction. */
 const RECENT_SEC = 60;
-/** Recent actors passed over for one eviction before the oldest goes anyway. */
-const SECOND_CHANCES = 8;
 
 const schema = z
   .object({
@@ -93,7 +92,14 @@ function create(options: Options, { report, counters, features, feedback }: Dete
     () => counters.inc('detectors.scraping.hosts_overflow'),
   );
   /** Map order is recency: a touched client moves to the end, the first is the least recently active. */
-  const actors = new Map<string, Actor>();
+  const actors = new BoundedTable<Actor>(
+    options.maxActors,
+    (_key, a) => {
+      finishRun(a);
+      counters.inc('detectors.scraping.actors_evicted');
+    },
+    RECENT_SEC,
+  );
   let lastSweep = -Infinity;
 
   /** The run's figures join the peer norm, once (a swept run is not counted again when its client returns). */
@@ -159,21 +165,12 @@ function create(options: Options, { report, counters, features, feedback }: Dete
       const host = ctx.endpoint?.host ?? tx.host ?? tx.serverIp;
       let a = actors.get(id.key);
       if (a === undefined) {
-        if (actors.size >= options.maxActors) evictOldest(ts);
         a = new Actor(id.key, ts, host, peers.of(host));
-        actors.set(id.key, a);
-      } else {
-        // moved to the recent end only after a pause: re-inserting on every request of a busy client
-        // costs, and eviction gives a recently active actor a second chance instead
-        if (ts - a.last >= RECENT_SEC) {
-          actors.delete(id.key);
-          actors.set(id.key, a);
-        }
-        if (ts - a.last > options.runIdleSec) {
-          finishRun(a);
-          a.reset(ts, host, a.host === host ? a.norm : peers.of(host));
-        } else a.addGap(ts - a.last);
-      }
+        actors.insert(id.key, a, ts);
+      } else if (ts - a.last > options.runIdleSec) {
+        finishRun(a);
+        a.reset(ts, host, a.host === host ? a.norm : peers.of(host));
+      } else a.addGap(ts - a.last);
       if (ts > a.last) a.last = ts;
       a.requests++;
       const method = tx.method;
@@ -195,7 +192,7 @@ function create(options: Options, { report, counters, features, feedback }: Dete
       // runs idle for longer than runIdleSec end on packet time, so the peer norm learns without waiting for the client's next request
       if (now - lastSweep < options.runIdleSec / 4) return;
       lastSweep = now;
-      for (const [key, a] of actors) {
+      for (const [key, a] of actors.entries()) {
         if (now - a.last <= options.runIdleSec) continue;
         finishRun(a);
         // nothing left to remember once its cooldown is over: the next request starts afresh
@@ -203,22 +200,6 @@ function create(options: Options, { report, counters, features, feedback }: Dete
       }
     },
   };
-
-  function evictOldest(now: number): void {
-    for (let i = 0; i < SECOND_CHANCES; i++) {
-      const oldest = actors.entries().next();
-      if (oldest.done === true) return;
-      const [key, a] = oldest.value;
-      actors.delete(key);
-      if (i < SECOND_CHANCES - 1 && now - a.last < RECENT_SEC) {
-        actors.set(key, a);
-        continue;
-      }
-      finishRun(a);
-      counters.inc('detectors.scraping.actors_evicted');
-      return;
-    }
-  }
 }
 
 export const scraping: DetectorEntry<Options> = {

@@ -1,5 +1,5 @@
-// A map with a bound for the per-identity, per-client and per-endpoint state the bulk-pull and
-// spike detectors keep. When full, the oldest entry goes, unless it was used within the last
+// A map with a bound for the per-identity, per-client and per-endpoint state the bulk-pull, spike
+// and scraping detectors keep. When full, the oldest entry goes, unless it was used within the last
 // `recentSec` of packet time: then it gets a second chance (moved to the back) and the next oldest
 // is looked at, a few at most (the CLOCK rule: O(1), no reordering on every read).
 
@@ -16,8 +16,8 @@ export class BoundedTable<V extends Touched> {
 
   constructor(
     readonly max: number,
-    /** Called once per entry forgotten to make room (the caller counts it). */
-    private readonly onEvict: () => void,
+    /** Called once per entry forgotten to make room (the caller counts it, and may learn from it). */
+    private readonly onEvict: (key: string, value: V) => void,
     private readonly recentSec = 3600,
   ) {}
 
@@ -27,6 +27,15 @@ export class BoundedTable<V extends Touched> {
 
   get(key: string): V | undefined {
     return this.map.get(key);
+  }
+
+  delete(key: string): boolean {
+    return this.map.delete(key);
+  }
+
+  /** Oldest first; an entry may be deleted while iterating. */
+  entries(): IterableIterator<[string, V]> {
+    return this.map.entries();
   }
 
   /** Adds an entry, forgetting one when the table is full. */
@@ -41,9 +50,11 @@ export class BoundedTable<V extends Touched> {
       if (first.done === true) return;
       const [key, entry] = first.value;
       this.map.delete(key);
-      if (i === SECOND_CHANCES - 1 || now - entry.touched >= this.recentSec) break;
+      if (i === SECOND_CHANCES - 1 || now - entry.touched >= this.recentSec) {
+        this.onEvict(key, entry);
+        return;
+      }
       this.map.set(key, entry);
     }
-    this.onEvict();
   }
 }
