@@ -44,6 +44,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCsv } from './lib/csv.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,9 +100,8 @@ function shuffle(items, rand) {
 const num = (s) => (s === '' ? NaN : Number(s));
 
 function loadRows(file) {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
-  const header = lines[0].split(',');
-  if (lines.some((l) => l.includes('"'))) throw new Error(`${file}: quoted fields are not expected`);
+  const rows = parseCsv(readFileSync(file, 'utf8')).filter((r) => !(r.length === 1 && r[0] === ''));
+  const header = rows[0];
   const col = (name) => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`${file}: no column ${name}`);
@@ -120,8 +120,7 @@ function loadRows(file) {
     source: col('source'),
     label: col('classification'),
   };
-  return lines.slice(1).map((line, index) => {
-    const f = line.split(',');
+  return rows.slice(1).map((f, index) => {
     const seq = num(f[c.seq]);
     const durMin = num(f[c.dur]);
     const gap = num(f[c.gap]);

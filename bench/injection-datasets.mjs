@@ -19,6 +19,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { parseCsv } from './lib/csv.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,39 +32,6 @@ function arg(name, fallback) {
 
 const DATA = path.resolve(arg('--data', process.env.TAPWATCH_SHARED_DATA ?? path.join(ROOT, '../shared/data')));
 const OUT = path.resolve(arg('--out', path.join(ROOT, 'bench/results/injection-datasets.json')));
-
-/** RFC 4180 CSV rows (quoted fields with "" escapes, newlines inside quotes). */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
 
 /** CSIC 2010 raw requests: request line, headers, blank line, a one-line body when Content-Length says so. */
 export function parseCsic(text) {
