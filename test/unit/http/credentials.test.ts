@@ -132,6 +132,18 @@ t.test('bounds: long claims cut, extra credentials dropped and counted', async (
   t.equal(many.counters.get(C_CREDENTIALS_DROPPED), 2, 'cookie and query credential counted');
 });
 
+t.test('credentials a response hands out: fingerprints only, bounded and counted, bad Set-Cookie headers ignored', async (t) => {
+  const cookies = ['sid=s1-abcdef', 'sid=s2-abcdef', 'sid=s3-abcdef', 'sid=s4-abcdef', 'sid=s5-abcdef'].map((c) => `Set-Cookie: ${c}; Path=/`);
+  const resp = `HTTP/1.1 200 OK\r\n${[...cookies, 'Set-Cookie: =no-name', 'Set-Cookie: sid=; Path=/', 'Set-Cookie: theme=dark', 'Set-Cookie: sid=s1-abcdef; Path=/'].map((h) => `${h}\r\n`).join('')}Content-Length: 0\r\n\r\n`;
+  const d = drive([{ dir: 0, data: request([]), ts: 10 }, { dir: 1, data: resp, ts: 20 }, { close: true, ts: 30 }], {}, {}, { installationKey: KEY_A });
+  const tx = only(d);
+  t.equal(tx.issuedCredentials?.length, MAX_CREDENTIALS_PER_TX, 'at most MAX_CREDENTIALS_PER_TX kept');
+  for (const h of tx.issuedCredentials ?? []) t.match(h, HEX32, 'a fingerprint, not the value');
+  t.notMatch(JSON.stringify(tx), /s[1-5]-abcdef/, 'no cookie value anywhere in the transaction');
+  t.equal(d.counters.get(C_CREDENTIALS_DROPPED), 2, 'the fifth session cookie and the repeated one counted past the bound');
+  t.equal(only(send(request([]))).issuedCredentials, undefined, 'a response that sets nothing: absent');
+});
+
 t.test('a repeated credential is one entry', async (t) => {
   const tx = only(send(request(['X-API-Key: k1-abcdef', 'X-API-Key: k1-abcdef'])));
   t.equal(tx.credentials.length, 1);
