@@ -12,6 +12,7 @@ import { httpSchema } from '../http/config';
 import { featuresSchema } from '../features/config';
 import { identitySchema } from '../identity/config';
 import { inventorySchema } from '../inventory/config';
+import { modelsSchema } from '../models/config';
 import { outputsSchema } from '../outputs/config';
 import { reassemblySchema } from '../reassembly/config';
 import { storeSchema } from '../store/config';
@@ -28,6 +29,7 @@ export const configSchema = z
     store: storeSchema.default(storeSchema.parse({})).describe('The SQLite state database.'),
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
     detectors: detectorsSchema.default(detectorsSchema.parse({})).describe("Options of each detector, under its own key (src/detectors/README.md)."),
+    models: modelsSchema.default(modelsSchema.parse({})).describe('TF.js models: backend, session autoencoder, payload classifier.'),
     outputs: outputsSchema.default(outputsSchema.parse({})).describe('Where alerts are delivered.'),
     daemon: daemonSchema.default(daemonSchema.parse({})).describe('Lifecycle of `tapwatch run` (shutdown bound, interface reopen backoff) and the hand-off and packet clock after HTTP.'),
     api: apiSchema.default(apiSchema.parse({})).describe('Local HTTP port of `tapwatch run`: /metrics, /healthz, /readyz, alerts and feedback.'),
