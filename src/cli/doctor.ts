@@ -21,6 +21,7 @@ import { openDatabase } from '../store/database';
 import { ALL_MIGRATIONS } from '../daemon/migrations';
 import { createDestinations } from '../outputs/destinations';
 import { defaultDatabasePath } from '../store/paths';
+import { describeBackend, initBackend, installedNativePackages } from '../models/backend';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -285,16 +286,19 @@ async function checkOutputs(config: Readonly<TapwatchConfig>, timeoutMs: number)
   return out;
 }
 
-function checkModelBackend(): CheckResult {
-  for (const pkg of ['@tensorflow/tfjs-node', '@tensorflow/tfjs']) {
-    try {
-      require.resolve(pkg);
-      return check('model backend', 'ok', `${pkg} is installed`);
-    } catch {
-      // try the next one
-    }
+/** Loads the TF.js backend the daemon would use (models.backend) and says which, and why others were passed over. */
+async function checkModelBackend(config: Readonly<TapwatchConfig>): Promise<CheckResult> {
+  const name = 'model backend';
+  if (!config.models.enabled) return check(name, 'info', 'models are off (models.enabled: false)');
+  try {
+    const info = await initBackend(config.models.backend);
+    const detail = describeBackend(info);
+    if (info.name === 'tensorflow') return check(name, 'ok', detail);
+    const gpuHint = installedNativePackages().includes('@tensorflow/tfjs-node-gpu') ? '' : '; for a GPU, install @tensorflow/tfjs-node-gpu with CUDA and cuDNN';
+    return check(name, info.name === 'wasm' ? 'info' : 'warn', detail, `for the faster TensorFlow backend run native/install-tensorflow.sh (npm run models:backend) after npm ci${gpuHint}`);
+  } catch (err) {
+    return check(name, 'fail', `no TF.js backend loads: ${(err as Error).message}`, 'reinstall with npm ci');
   }
-  return check('model backend', 'info', 'TF.js model backend not installed yet: behaviour models are not part of this build');
 }
 
 export async function runDoctor(opts: DoctorOptions = {}): Promise<CheckResult[]> {
@@ -316,7 +320,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<CheckResult[]
   results.push(checkStateDir(config));
   results.push(checkSpecs(config));
   results.push(...(await checkOutputs(config, opts.connectTimeoutMs ?? 3000)));
-  results.push(checkModelBackend());
+  results.push(await checkModelBackend(config));
   return results;
 }
 

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { CaptureStats } from '../capture/types';
 import type { Counters } from '../core/counters';
 import type { ReassemblyStats } from '../reassembly/reports';
+import { currentBackend } from '../models/backend';
 import type { Db } from '../store/database';
 import { MIRROR_WARNING_KINDS, type MirrorWarning } from './mirror-health';
 import type { HttpTotals } from './sensor';
@@ -261,6 +262,18 @@ export class SensorMetrics {
     const lag = this.lag;
     this.gauge('tapwatch_event_loop_lag_p99_seconds', 'Event-loop delay, 99th percentile over the current and the previous window.', () => lag.p99);
     this.gauge('tapwatch_event_loop_lag_max_seconds', 'Event-loop delay, maximum over the current and the previous window.', () => lag.max);
+
+    new Gauge({
+      name: 'tapwatch_model_backend_info',
+      help: 'The TF.js backend the models run on (tensorflow, wasm or cpu): 1 on the series naming it; none before the models start.',
+      labelNames: ['backend', 'package', 'gpu'],
+      registers: [this.registry],
+      collect(this: Gauge<'backend' | 'package' | 'gpu'>) {
+        this.reset();
+        const b = currentBackend();
+        if (b !== null) this.set({ backend: b.name, package: b.pkg, gpu: String(b.gpu) }, 1);
+      },
+    });
 
     const mirror = sources.mirror;
     if (mirror) {

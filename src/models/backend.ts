@@ -32,8 +32,11 @@ export function currentBackend(): BackendInfo | null {
 
 /** Loads the first native package that loads; null with the reasons when none does. */
 function loadNative(skipped: string[]): { pkg: string; gpu: boolean } | null {
-  // the TensorFlow library logs every start-up detail to stderr unless told otherwise
+  // the TensorFlow library logs every start-up detail to stderr unless told otherwise; its oneDNN
+  // kernels announce themselves there too, and may reorder float sums between runs (retraining must
+  // be reproducible), so they stay off unless the operator sets TF_ENABLE_ONEDNN_OPTS
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '0';
   for (const pkg of NATIVE_PACKAGES) {
     let resolved: string;
     try {

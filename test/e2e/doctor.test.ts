@@ -69,7 +69,10 @@ t.test('a working setup on lo passes', { skip: !isRoot && 'needs root (live capt
   t.match(find(results, 'output webhook hook'), { status: 'ok', detail: new RegExp(`127\\.0\\.0\\.1:${hook.port}`) });
   t.match(find(results, 'output syslog siem'), { status: 'ok' });
   t.match(find(results, 'output syslog udp-siem'), { status: 'info', detail: /not checkable/ });
-  t.match(find(results, 'model backend'), { status: 'info', detail: /not installed yet/ });
+  // tensorflow where native/install-tensorflow.sh ran, else the WebAssembly backend every install has
+  const backend = find(results, 'model backend');
+  t.match(backend, { detail: /^TF\.js models run on the (tensorflow|wasm) backend/ });
+  t.equal(backend.status, /the tensorflow backend/.test(backend.detail) ? 'ok' : 'info');
 });
 
 t.test('each problem fails with what to fix', async (t) => {
