@@ -12,7 +12,8 @@
 // file) on vs off, alternating.
 // --identity: the product with identities and baselines on vs off, alternating.
 // --detectors: the product with every detector on vs off, alternating.
-// `npm run bench` runs the HTTP mode, then the inventory, identity and detectors modes.
+// --models: the product with the TF.js models on vs off, alternating.
+// `npm run bench` runs the HTTP mode, then the inventory, identity, detectors and models modes.
 //
 // CAPTURE is `keepalive`, `close`, `keepalive-mtu1500` (bench/out/<name>.pcap, made
 // by bench/make-capture.sh when missing) or a path to any classic .pcap file.
@@ -23,6 +24,7 @@ import { runHttpMode } from './lib/http-mode.mjs';
 import { runDetectorsMode } from './lib/detectors-mode.mjs';
 import { runIdentityMode } from './lib/identity-mode.mjs';
 import { runInventoryMode } from './lib/inventory-mode.mjs';
+import { runModelsMode } from './lib/models-mode.mjs';
 import { parseArgs } from './lib/options.mjs';
 import { killRunning } from './lib/timed-run.mjs';
 
@@ -39,6 +41,7 @@ const main = async () => {
   if (opts.inventoryOnly) return runInventoryMode(opts);
   if (opts.identityOnly) return runIdentityMode(opts);
   if (opts.detectorsOnly) return runDetectorsMode(opts);
+  if (opts.modelsOnly) return runModelsMode(opts);
   await runHttpMode(opts);
   if (opts.inventoryBench) {
     console.log('');
@@ -51,6 +54,10 @@ const main = async () => {
   if (opts.detectorsBench) {
     console.log('');
     await runDetectorsMode(opts);
+  }
+  if (opts.modelsBench) {
+    console.log('');
+    await runModelsMode(opts);
   }
 };
 main().catch((e) => {

@@ -14,6 +14,8 @@ function usage(code) {
   --no-identity-bench   HTTP mode without the identities + baselines section
   --detectors      only the cost of the detectors: the product with every detector on vs off (keepalive unless named)
   --no-detectors-bench  HTTP mode without the detectors section
+  --models         only the cost of the TF.js models: the product with models on vs off (keepalive unless named)
+  --no-models-bench     HTTP mode without the models section
   --runs N         repetitions of tcpdump, tapwatch and suricata per capture, alternating (default 3)
   --tshark-runs N  repetitions of tshark (slow: ~20-200 s per capture; default 1, 0 = skip)
   --no-tshark      same as --tshark-runs 0
@@ -30,7 +32,7 @@ function usage(code) {
 export function parseArgs(argv) {
   const opts = {
     runs: 3, tsharkRuns: 1, suricata: true, port: 18080, pin: true, check: false, timeoutSec: 900,
-    decodeOnly: false, inventoryOnly: false, inventoryBench: true, identityOnly: false, identityBench: true, detectorsOnly: false, detectorsBench: true, captures: [], capturesGiven: false, baseline: null,
+    decodeOnly: false, inventoryOnly: false, inventoryBench: true, identityOnly: false, identityBench: true, detectorsOnly: false, detectorsBench: true, modelsOnly: false, modelsBench: true, captures: [], capturesGiven: false, baseline: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -63,6 +65,8 @@ export function parseArgs(argv) {
     else if (a === '--no-identity-bench') opts.identityBench = false;
     else if (a === '--detectors') opts.detectorsOnly = true;
     else if (a === '--no-detectors-bench') opts.detectorsBench = false;
+    else if (a === '--models') opts.modelsOnly = true;
+    else if (a === '--no-models-bench') opts.modelsBench = false;
     else if (a === '-h' || a === '--help') usage(0);
     else if (a.startsWith('-')) usage(1);
     else opts.captures.push(a);
