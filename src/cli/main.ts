@@ -19,6 +19,8 @@ import { registerIdentities } from './identities';
 import { registerBaseline } from './baseline';
 import { registerLimits } from './limits';
 import { registerSimulate } from './simulate';
+import { registerTrain } from './train-payload';
+import { registerClassify } from './classify';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -172,6 +174,8 @@ registerEval(program, settle);
 registerIdentities(program, settle);
 registerBaseline(program, settle);
 registerLimits(program, settle);
+registerTrain(program, settle);
+registerClassify(program, settle);
 registerSimulate(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,0 +1,131 @@
+// The payload model in the pipeline: onTransaction builds the text of each request with parameters,
+// a body or an odd path and queues it with what a finding needs (bounded: past maxQueued a request
+// is dropped and counted); onTick scores the queue in batches off the hot path. Texts scored
+// recently are answered from a bounded cache. A score at or over the calibrated threshold is an
+// `injection` finding that says the payload model scored it and which parameter drives the score.
+import type { EndpointRef, EvidenceItem, Finding } from '../../core/finding';
+import type { TransactionContext } from '../../http/consumer';
+import type { HttpTransaction } from '../../http/types';
+import type { ModelConsumer, ModelContext } from '../index';
+import type { PayloadModelConfig } from './config';
+import { occlusions, payloadEvidence, payloadFactors } from './evidence';
+import { hasPayload, transactionText } from './request-text';
+import { ScoreCache, textKey } from './score-cache';
+import type { PayloadScorer } from './scorer';
+
+export const PAYLOAD_DETECTOR = 'injection';
+const COUNTER = 'models.payload';
+
+interface Queued {
+  readonly text: string;
+  readonly key: number;
+  readonly ts: number;
+  readonly identity: string | null;
+  readonly client: string;
+  readonly endpoint: EndpointRef | null;
+  readonly evidence: EvidenceItem;
+}
+
+export class PayloadStage implements ModelConsumer {
+  readonly name = 'models.payload';
+  private queue: Queued[] = [];
+  private readonly cache: ScoreCache;
+
+  constructor(
+    private readonly options: PayloadModelConfig,
+    private readonly context: Pick<ModelContext, 'report' | 'counters'>,
+    private readonly scorer: PayloadScorer,
+  ) {
+    this.cache = new ScoreCache(options.cacheEntries);
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  onTransaction(tx: HttpTransaction, ctx: TransactionContext): void {
+    if (!hasPayload(tx)) return;
+    const { counters } = this.context;
+    if (this.queue.length >= this.options.maxQueued) {
+      counters.inc(`${COUNTER}.dropped`);
+      return;
+    }
+    const text = transactionText(tx, this.options.maxBodyBytes);
+    if (text === null) return;
+    // ctx is reused for the next transaction: copy what the finding needs now
+    this.queue.push({ text, key: textKey(text), ts: tx.ts, identity: ctx.identity, client: ctx.clientIp ?? tx.clientIp, endpoint: ctx.endpoint, evidence: payloadEvidence(tx, ctx) });
+    counters.inc(`${COUNTER}.queued`);
+  }
+
+  onTick(): void {
+    this.drain();
+  }
+
+  close(): void {
+    this.drain();
+  }
+
+  /** Scores everything queued: cached texts without the model, the rest in batches. */
+  drain(): void {
+    if (this.queue.length === 0) return;
+    const { counters } = this.context;
+    const items = this.queue;
+    this.queue = [];
+    const scores = new Float32Array(items.length);
+    const toScore: number[] = [];
+    items.forEach((item, i) => {
+      const cached = this.cache.get(item.key);
+      if (cached === undefined) toScore.push(i);
+      else {
+        scores[i] = cached;
+        counters.inc(`${COUNTER}.cache_hits`);
+      }
+    });
+    const batch = this.options.batchSize;
+    for (let start = 0; start < toScore.length; start += batch) {
+      const slice = toScore.slice(start, start + batch);
+      const out = this.scorer.score(slice.map((i) => (items[i] as Queued).text), batch);
+      slice.forEach((i, j) => {
+        scores[i] = out[j] as number;
+        if (this.cache.set((items[i] as Queued).key, out[j] as number)) counters.inc(`${COUNTER}.cache_evictions`);
+      });
+      counters.inc(`${COUNTER}.batches`);
+      counters.inc(`${COUNTER}.scored`, slice.length);
+    }
+    items.forEach((item, i) => {
+      if ((scores[i] as number) >= this.scorer.threshold) this.report(item, scores[i] as number);
+    });
+  }
+
+  private report(item: Queued, score: number): void {
+    this.context.counters.inc(`${COUNTER}.findings`);
+    const strongest = this.strongestParameter(item.text, score);
+    const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
+      detector: PAYLOAD_DETECTOR,
+      ts: item.ts,
+      score: Math.min(1, score),
+      client: item.client,
+      explanation: {
+        summary: `The payload model scored this request ${score.toFixed(2)} (threshold ${this.scorer.threshold.toFixed(2)})${strongest !== null ? `, mostly for the value of ${strongest.name}` : ''}: it looks like an injection or traversal payload.`,
+        factors: payloadFactors(score, this.scorer.threshold, strongest),
+      },
+      evidence: [item.evidence],
+      suggested: { action: 'observe' },
+    };
+    if (item.identity !== null) finding.identity = item.identity;
+    if (item.endpoint !== null) finding.endpoint = item.endpoint;
+    this.context.report(finding);
+  }
+
+  /** The parameter whose value, removed, lowers the score most (one extra model call per flagged request). */
+  private strongestParameter(text: string, score: number): { name: string; drop: number } | null {
+    const variants = occlusions(text);
+    if (variants.length === 0) return null;
+    const scores = this.scorer.score(variants.map((v) => v.text), variants.length);
+    let best = -1;
+    scores.forEach((s, i) => {
+      if (best < 0 || s < (scores[best] as number)) best = i;
+    });
+    return { name: (variants[best] as { name: string }).name, drop: score - (scores[best] as number) };
+  }
+}

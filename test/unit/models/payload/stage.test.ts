@@ -1,0 +1,80 @@
+// The payload stage with the shipped model on the wasm backend: requests queue on the hot path and
+// are scored on ticks; the queue bound drops and counts, the score cache answers repeats and evicts
+// past its bound (counted); an attack payload becomes an `injection` finding that names the
+// parameter, not its value; a request without parameters is not queued.
+import t from 'tap';
+import { Counters } from '../../../../src/core/counters';
+import type { Finding } from '../../../../src/core/finding';
+import { initBackend } from '../../../../src/models/backend';
+import { payloadModelSchema } from '../../../../src/models/payload/config';
+import { PayloadScorer } from '../../../../src/models/payload/scorer';
+import { PayloadStage } from '../../../../src/models/payload/stage';
+import { call, MONDAY } from '../../features/helpers';
+
+const ATTACK = "id=1' UNION SELECT username,password FROM users--";
+
+async function open(over: Record<string, unknown>): Promise<{ stage: PayloadStage; counters: Counters; findings: Finding[] }> {
+  await initBackend('wasm');
+  const counters = new Counters();
+  const findings: Finding[] = [];
+  const stage = new PayloadStage(payloadModelSchema.parse(over), { counters, report: (f) => findings.push(f) }, PayloadScorer.open());
+  return { stage, counters, findings };
+}
+
+t.test('the queue bound drops and counts; a tick scores what was queued', async (t) => {
+  const { stage, counters } = await open({ maxQueued: 5, batchSize: 2 });
+  for (let i = 0; i < 8; i++) {
+    const { tx, ctx } = call({ ts: MONDAY + i, path: '/api/items', query: `page=${i}` });
+    stage.onTransaction(tx, ctx);
+  }
+  const plain = call({ ts: MONDAY, path: '/api/items/7' });
+  stage.onTransaction(plain.tx, plain.ctx);
+  t.equal(stage.queued, 5);
+  t.equal(counters.get('models.payload.dropped'), 3);
+  stage.onTick();
+  t.equal(stage.queued, 0);
+  t.equal(counters.get('models.payload.scored'), 5);
+  t.equal(counters.get('models.payload.batches'), 3, 'five rows in batches of two');
+});
+
+t.test('the score cache answers repeats and evicts past its bound', async (t) => {
+  const { stage, counters } = await open({ cacheEntries: 2 });
+  const feed = (query: string): void => {
+    const { tx, ctx } = call({ ts: MONDAY, path: '/api/search', query });
+    stage.onTransaction(tx, ctx);
+  };
+  feed('q=a');
+  feed('q=b');
+  stage.onTick();
+  feed('q=a');
+  stage.onTick();
+  t.equal(counters.get('models.payload.cache_hits'), 1, 'a repeat costs no model call');
+  t.equal(counters.get('models.payload.scored'), 2);
+  feed('q=c');
+  stage.onTick();
+  t.equal(counters.get('models.payload.cache_evictions'), 1, 'the third text evicts the least recently used');
+  feed('q=b');
+  stage.onTick();
+  t.equal(counters.get('models.payload.cache_hits'), 1, 'the evicted text is scored again');
+  t.equal(counters.get('models.payload.scored'), 4);
+});
+
+t.test('an injection payload is reported as an injection finding that names the parameter, never the value', async (t) => {
+  const { stage, findings } = await open({});
+  const attack = call({ ts: MONDAY, path: '/api/products', query: `category=tools&${ATTACK.replace(/ /g, '+')}`, identity: 'user:mallory' });
+  const benign = call({ ts: MONDAY + 1, path: '/api/products', query: 'category=tools&limit=20' });
+  stage.onTransaction(attack.tx, attack.ctx);
+  stage.onTransaction(benign.tx, benign.ctx);
+  stage.close();
+  t.equal(findings.length, 1);
+  const f = findings[0] as Finding;
+  t.equal(f.detector, 'injection');
+  t.equal(f.identity, 'user:mallory');
+  t.equal(f.suggested?.action, 'observe');
+  t.match(f.explanation.summary, /payload model scored/);
+  t.equal(f.explanation.factors[0]?.name, 'payload_model_score');
+  t.ok(f.score >= Number(f.explanation.factors[0]?.baseline));
+  t.same(f.explanation.factors[1] && { name: f.explanation.factors[1].name, value: f.explanation.factors[1].value }, { name: 'strongest_parameter', value: 'id' });
+  t.notMatch(JSON.stringify(f), /UNION|SELECT|password/i, 'the payload never leaves in the finding');
+  t.equal(f.evidence[0]?.target, '/api/products');
+});
