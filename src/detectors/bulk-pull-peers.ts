@@ -6,7 +6,7 @@
 // Hours of an identity judged a pull are not learned. The endpoints followed are bounded.
 import type { EndpointBaseline, PairBaseline } from '../features/types';
 import { binOf, binsQuantile, H_BYTES, H_RECORDS, HISTOGRAM_BINS, LogHistogram, M_REQUESTS, newestInHistory } from './bulk-pull-stats';
-import { BoundedTable, type Touched } from './bounded-table';
+import { BoundedTable, type Touched } from '../core/bounded-table';
 
 class EndpointPeers implements Touched {
   readonly records = new LogHistogram();

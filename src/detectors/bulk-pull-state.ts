@@ -12,7 +12,7 @@ import type { EvidenceItem } from '../core/finding';
 import type { IdentityBaseline } from '../features/types';
 import { DailyBand } from './bulk-pull-band';
 import { hourOfDay, M_BYTES, M_RECORDS } from './bulk-pull-stats';
-import type { Touched } from './bounded-table';
+import type { Touched } from '../core/bounded-table';
 
 /** Band columns: records, then bytes, per hour of day. */
 export const BAND_RECORDS = 0;

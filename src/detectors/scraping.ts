@@ -15,7 +15,7 @@ import type { TransactionConsumer } from '../http/consumer';
 import { evidenceOf, keepEvidence } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { fnv1a } from '../core/hashing';
-import { BoundedTable } from './bounded-table';
+import { BoundedTable } from '../core/bounded-table';
 import { Actor } from './scraping-actor';
 import { automationAgent } from './scraping-agents';
 import { DETECTOR_NAME, scrapingFinding } from './scraping-finding';

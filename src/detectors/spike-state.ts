@@ -7,7 +7,7 @@ import type { EvidenceItem } from '../core/finding';
 import type { Baseline } from '../features/types';
 import { DailyBand } from './bulk-pull-band';
 import { hourOfDay, isWeekend, M_REQUESTS } from './bulk-pull-stats';
-import type { Touched } from './bounded-table';
+import type { Touched } from '../core/bounded-table';
 
 export class SpikeState implements Touched {
   touched: number;

@@ -10,7 +10,7 @@ import type { Baseline, FeatureView } from '../features/types';
 import type { TransactionConsumer, TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import { CALLERS_DIMENSION, historyQuantile, M_REQUESTS } from './bulk-pull-stats';
-import { BoundedTable } from './bounded-table';
+import { BoundedTable } from '../core/bounded-table';
 import { evidenceOf, keepEvidence } from './evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { spikeFinding } from './spike-finding';

@@ -8,6 +8,14 @@ export const payloadModelSchema = z
     maxQueued: z.number().int().min(1).default(8192).describe('Requests waiting for the next tick; past it new ones are dropped (models.payload.dropped).'),
     batchSize: z.number().int().min(1).max(4096).default(256).describe('Requests scored per model call.'),
     cacheEntries: z.number().int().min(0).default(50_000).describe('Recent request texts (by hash) whose score is remembered; APIs repeat the same queries (models.payload.cache_evictions past it).'),
+    minFlaggedRequests: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Distinct request texts of one actor (identity, else client IP) the model must flag within windowSec before it reports a finding: one odd value is not an attack.'),
+    windowSec: z.number().min(1).default(600).describe('Packet-time window for minFlaggedRequests.'),
+    maxActors: z.number().int().min(1).default(10_000).describe('Actors with flagged requests remembered; past it the oldest is forgotten (models.payload.actors_overflow).'),
     maxBodyBytes: z.number().int().min(0).default(65_536).describe('Larger request bodies are not read; the request line still is scored.'),
   })
   .strict();

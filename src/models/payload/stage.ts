@@ -1,8 +1,9 @@
 // The payload model in the pipeline: onTransaction builds the text of each request with parameters,
 // a body or an odd path and queues it with what a finding needs (bounded: past maxQueued a request
 // is dropped and counted); onTick scores the queue in batches off the hot path. Texts scored
-// recently are answered from a bounded cache. A score at or over the calibrated threshold is an
-// `injection` finding that says the payload model scored it and which parameter drives the score.
+// recently are answered from a bounded cache. A score at or over the calibrated threshold flags the
+// request; an actor with enough distinct flagged requests in a window (flagged-actors.ts) gets an
+// `injection` finding that says the payload model scored them and which parameter drives the score.
 import type { EndpointRef, EvidenceItem, Finding } from '../../core/finding';
 import type { TransactionContext } from '../../http/consumer';
 import type { HttpTransaction } from '../../http/types';
@@ -10,6 +11,7 @@ import type { ModelConsumer, ModelContext } from '../index';
 import type { PayloadModelConfig } from './config';
 import { occlusions, payloadEvidence, payloadFactors } from './evidence';
 import { hasPayload, transactionText } from './request-text';
+import { FlaggedActors, type FlaggedRequest } from './flagged-actors';
 import { ScoreCache, textKey } from './score-cache';
 import type { PayloadScorer } from './scorer';
 
@@ -30,6 +32,7 @@ export class PayloadStage implements ModelConsumer {
   readonly name = 'models.payload';
   private queue: Queued[] = [];
   private readonly cache: ScoreCache;
+  private readonly actors: FlaggedActors;
 
   constructor(
     private readonly options: PayloadModelConfig,
@@ -37,6 +40,7 @@ export class PayloadStage implements ModelConsumer {
     private readonly scorer: PayloadScorer,
   ) {
     this.cache = new ScoreCache(options.cacheEntries);
+    this.actors = new FlaggedActors(options.maxActors, options.windowSec, options.minFlaggedRequests, () => context.counters.inc(`${COUNTER}.actors_overflow`));
   }
 
   get queued(): number {
@@ -93,27 +97,35 @@ export class PayloadStage implements ModelConsumer {
       counters.inc(`${COUNTER}.scored`, slice.length);
     }
     items.forEach((item, i) => {
-      if ((scores[i] as number) >= this.scorer.threshold) this.report(item, scores[i] as number);
+      const score = scores[i] as number;
+      if (score < this.scorer.threshold) return;
+      counters.inc(`${COUNTER}.flagged`);
+      const run = this.actors.add(item.identity ?? item.client, { ...item, score });
+      if (run !== null) this.report(run);
     });
   }
 
-  private report(item: Queued, score: number): void {
+  private report(run: readonly FlaggedRequest[]): void {
     this.context.counters.inc(`${COUNTER}.findings`);
-    const strongest = this.strongestParameter(item.text, score);
+    const top = run.reduce((a, b) => (b.score > a.score ? b : a));
+    const last = run[run.length - 1] as FlaggedRequest;
+    const strongest = this.strongestParameter(top.text, top.score);
+    const minutes = Math.max(1, Math.round((last.ts - (run[0] as FlaggedRequest).ts) / 60));
     const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
       detector: PAYLOAD_DETECTOR,
-      ts: item.ts,
-      score: Math.min(1, score),
-      client: item.client,
+      ts: last.ts,
+      score: Math.min(1, top.score),
+      client: last.client,
       explanation: {
-        summary: `The payload model scored this request ${score.toFixed(2)} (threshold ${this.scorer.threshold.toFixed(2)})${strongest !== null ? `, mostly for the value of ${strongest.name}` : ''}: it looks like an injection or traversal payload.`,
-        factors: payloadFactors(score, this.scorer.threshold, strongest),
+        summary: `The payload model scored ${run.length} different requests of this client over its threshold within ${minutes} min (highest ${top.score.toFixed(2)}, threshold ${this.scorer.threshold.toFixed(2)})${strongest !== null ? `, mostly for the value of ${strongest.name}` : ''}: they look like injection or traversal payloads.`,
+        factors: [...payloadFactors(top.score, this.scorer.threshold, strongest), { name: 'flagged_requests', value: run.length, baseline: this.options.minFlaggedRequests }],
       },
-      evidence: [item.evidence],
+      evidence: run.slice(-3).map((r) => r.evidence),
       suggested: { action: 'observe' },
     };
-    if (item.identity !== null) finding.identity = item.identity;
-    if (item.endpoint !== null) finding.endpoint = item.endpoint;
+    if (last.identity !== null) finding.identity = last.identity;
+    const endpoint = top.endpoint ?? last.endpoint;
+    if (endpoint !== null) finding.endpoint = endpoint;
     this.context.report(finding);
   }
 

@@ -59,22 +59,51 @@ t.test('the score cache answers repeats and evicts past its bound', async (t) =>
   t.equal(counters.get('models.payload.scored'), 4);
 });
 
-t.test('an injection payload is reported as an injection finding that names the parameter, never the value', async (t) => {
-  const { stage, findings } = await open({});
-  const attack = call({ ts: MONDAY, path: '/api/products', query: `category=tools&${ATTACK.replace(/ /g, '+')}`, identity: 'user:mallory' });
-  const benign = call({ ts: MONDAY + 1, path: '/api/products', query: 'category=tools&limit=20' });
-  stage.onTransaction(attack.tx, attack.ctx);
-  stage.onTransaction(benign.tx, benign.ctx);
+const ATTACKS = [ATTACK, "id=2' OR '1'='1'--", 'id=3; DROP TABLE users--'];
+
+t.test('an actor with minFlaggedRequests different flagged requests gets one injection finding that names the parameter, never the value', async (t) => {
+  const { stage, findings, counters } = await open({});
+  const send = (i: number, query: string, identity = 'user:mallory'): void => {
+    const c = call({ ts: MONDAY + i, path: '/api/products', query: `category=tools&${query.replace(/ /g, '+')}`, identity });
+    stage.onTransaction(c.tx, c.ctx);
+  };
+  send(0, ATTACKS[0] as string);
+  send(1, 'limit=20', 'user:alice');
+  send(2, ATTACKS[0] as string);
+  send(3, ATTACKS[1] as string);
+  stage.onTick();
+  t.equal(findings.length, 0, 'two different flagged texts (one sent twice) are not yet a finding');
+  t.equal(counters.get('models.payload.flagged'), 3);
+  send(4, ATTACKS[2] as string);
   stage.close();
   t.equal(findings.length, 1);
   const f = findings[0] as Finding;
   t.equal(f.detector, 'injection');
   t.equal(f.identity, 'user:mallory');
   t.equal(f.suggested?.action, 'observe');
-  t.match(f.explanation.summary, /payload model scored/);
+  t.match(f.explanation.summary, /payload model scored 3 different requests/);
   t.equal(f.explanation.factors[0]?.name, 'payload_model_score');
   t.ok(f.score >= Number(f.explanation.factors[0]?.baseline));
   t.same(f.explanation.factors[1] && { name: f.explanation.factors[1].name, value: f.explanation.factors[1].value }, { name: 'strongest_parameter', value: 'id' });
-  t.notMatch(JSON.stringify(f), /UNION|SELECT|password/i, 'the payload never leaves in the finding');
+  t.match(f.explanation.factors.find((x) => x.name === 'flagged_requests'), { value: 3, baseline: 3 });
+  t.notMatch(JSON.stringify(f), /UNION|SELECT|password|DROP/i, 'the payload never leaves in the finding');
+  t.equal(f.evidence.length, 3);
   t.equal(f.evidence[0]?.target, '/api/products');
+});
+
+t.test('flagged requests older than the window do not add up; the actor bound forgets the oldest and counts it', async (t) => {
+  const { stage, findings, counters } = await open({ windowSec: 60, maxActors: 2 });
+  const send = (ts: number, query: string, identity: string): void => {
+    const c = call({ ts, path: '/api/products', query: query.replace(/ /g, '+'), identity });
+    stage.onTransaction(c.tx, c.ctx);
+  };
+  send(MONDAY, ATTACKS[0] as string, 'user:slow');
+  send(MONDAY + 100, ATTACKS[1] as string, 'user:slow');
+  send(MONDAY + 200, ATTACKS[2] as string, 'user:slow');
+  stage.onTick();
+  t.equal(findings.length, 0, 'three payloads 100 s apart never share a 60 s window');
+  send(MONDAY + 300, ATTACKS[0] as string, 'user:b');
+  send(MONDAY + 301, ATTACKS[0] as string, 'user:c');
+  stage.onTick();
+  t.equal(counters.get('models.payload.actors_overflow'), 1, 'a third actor past maxActors 2 evicts one');
 });

@@ -1,7 +1,7 @@
-// A map with a bound for the per-identity, per-client and per-endpoint state the bulk-pull, spike
-// and scraping detectors keep. When full, the oldest entry goes, unless it was used within the last
-// `recentSec` of packet time: then it gets a second chance (moved to the back) and the next oldest
-// is looked at, a few at most (the CLOCK rule: O(1), no reordering on every read).
+// A map with a bound for per-identity, per-client and per-endpoint state (the bulk-pull, spike and
+// scraping detectors, the payload model's actors). When full, the oldest entry goes, unless it was
+// used within the last `recentSec` of packet time: then it gets a second chance (moved to the back)
+// and the next oldest is looked at, a few at most (the CLOCK rule: O(1), no reordering on every read).
 
 /** Entries looked at for one insertion before the oldest goes anyway. */
 const SECOND_CHANCES = 8;
