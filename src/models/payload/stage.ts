@@ -14,6 +14,7 @@ import { hasPayload, transactionText } from './request-text';
 import { FlaggedActors, type FlaggedRequest } from './flagged-actors';
 import { ScoreCache, textKey } from './score-cache';
 import type { PayloadScorer } from './scorer';
+import { idString } from './tokeniser';
 
 export const PAYLOAD_DETECTOR = 'injection';
 const COUNTER = 'models.payload';
@@ -57,7 +58,8 @@ export class PayloadStage implements ModelConsumer {
     const text = transactionText(tx, this.options.maxBodyBytes);
     if (text === null) return;
     // ctx is reused for the next transaction: copy what the finding needs now
-    this.queue.push({ text, key: textKey(text), ts: tx.ts, identity: ctx.identity, client: ctx.clientIp ?? tx.clientIp, endpoint: ctx.endpoint, evidence: payloadEvidence(tx, ctx) });
+    // keyed on what the model reads, so texts that differ only in digits or case share one score
+    this.queue.push({ text, key: textKey(idString(text, this.scorer.metadata.architecture.maxLen)), ts: tx.ts, identity: ctx.identity, client: ctx.clientIp ?? tx.clientIp, endpoint: ctx.endpoint, evidence: payloadEvidence(tx, ctx) });
     counters.inc(`${COUNTER}.queued`);
   }
 

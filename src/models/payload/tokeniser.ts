@@ -44,3 +44,17 @@ export function encodeBatch(texts: readonly string[], maxLen: number): Int32Arra
 }
 
 export { CONTROL, DIGIT, NON_ASCII, PAD };
+
+/**
+ * The ids the model would read of `text`, as a string: two texts with the same ids (they differ only
+ * in digits, letter case, or past maxLen) score the same, so the score cache keys on this.
+ */
+export function idString(text: string, maxLen: number): string {
+  const n = Math.min(text.length, maxLen);
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    out += String.fromCharCode(c < 128 ? (table[c] as number) : NON_ASCII);
+  }
+  return out;
+}

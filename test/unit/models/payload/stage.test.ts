@@ -107,3 +107,14 @@ t.test('flagged requests older than the window do not add up; the actor bound fo
   stage.onTick();
   t.equal(counters.get('models.payload.actors_overflow'), 1, 'a third actor past maxActors 2 evicts one');
 });
+
+t.test('texts the model reads the same (digits, letter case) share one cached score', async (t) => {
+  const { stage, counters } = await open({});
+  for (const query of ['sku=SKU-00417&qty=2', 'sku=sku-93120&qty=7', 'sku=SKU-5&qty=2']) {
+    const { tx, ctx } = call({ ts: MONDAY, path: '/api/cart', query });
+    stage.onTransaction(tx, ctx);
+    stage.onTick();
+  }
+  t.equal(counters.get('models.payload.scored'), 2, 'the second differs only in digits and case; the third has fewer digits');
+  t.equal(counters.get('models.payload.cache_hits'), 1);
+});
