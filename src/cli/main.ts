@@ -21,6 +21,7 @@ import { registerLimits } from './limits';
 import { registerSimulate } from './simulate';
 import { registerTrain } from './train-payload';
 import { registerClassify } from './classify';
+import { registerModel } from './model';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -176,6 +177,7 @@ registerBaseline(program, settle);
 registerLimits(program, settle);
 registerTrain(program, settle);
 registerClassify(program, settle);
+registerModel(program, settle);
 registerSimulate(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { alertRecord, alertText, packetRecord, statsRecord, statsText, transacti
 import { resolveConfig, type CommonOptions } from './options';
 import { JsonlWriter } from './jsonl-writer';
 import { openPipeline, type Pipeline } from '../daemon/pipeline';
+import { describeBackend, initBackend } from '../models/backend';
 import { credentialOptionsFor } from '../daemon/credential-options';
 import { CaptureError } from '../capture/errors';
 import { checkDbOption } from './db-option';
@@ -60,6 +61,8 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   let pipeline: Pipeline | null = null;
   if (config.inventory.enabled && opts.inventory !== false && opts.decodeOnly !== true) {
     const dbPath = opts.db ?? (config.store.path || null);
+    // the models' backend once, before the pipeline creates them (tfjs-node, else wasm, else cpu)
+    if (config.models.enabled) log.debug(describeBackend(await initBackend(config.models.backend)));
     try {
       pipeline = openPipeline(config, sensor, { dbPath, log, hooks: {
         onInventoryEvent: (e) => {

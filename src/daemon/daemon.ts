@@ -12,6 +12,7 @@ import { Sensor } from './sensor';
 import { installationKeyFor } from '../core/installation-key';
 import { logInventoryEvent } from './inventory-stage';
 import { openPipeline, type Pipeline } from './pipeline';
+import { describeBackend, initBackend } from '../models/backend';
 import type { Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
 import { credentialOptionsFor } from './credential-options';
@@ -96,6 +97,8 @@ export class Daemon {
     const supervisor = new CaptureSupervisor(config.capture.interface, config.capture, () => this.config.daemon.reopen, this.sensor, this.sensor.counters, this.log);
     this.supervisor = supervisor;
     supervisor.start();
+    // the models' backend once, before the pipeline creates them (tfjs-node, else wasm, else cpu)
+    if (config.models.enabled) this.log.info(describeBackend(await initBackend(config.models.backend)));
     this.pipeline = openPipeline(config, this.sensor, {
       dbPath: this.opts.dbPath,
       log: this.log,

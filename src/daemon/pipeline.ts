@@ -1,6 +1,6 @@
 // The composition root (DESIGN §1) of everything after HttpTransaction, for `run`, `replay` and
 // the tests alike: the stages on one state database, the consumers in their order (identity →
-// inventory → features/baselines → detectors → models; today the inventory and the detectors),
+// inventory → features/baselines → detectors → models),
 // a bounded hand-off from the sensor, and the packet clock that ticks and flushes them.
 //
 // Hand-off: the sensor's transactions are queued while a capture batch is decoded and handed to the
@@ -9,18 +9,26 @@
 // batch that makes more is handed over early (counted as pipeline.handoff.early), never dropped.
 // Records are the same whatever the batch size: every decision runs on transaction (packet) time.
 import type { TapwatchConfig } from '../config/schema';
+import type { Counters } from '../core/counters';
 import type { Finding } from '../core/finding';
 import type { Logger } from '../core/logger';
 import { DETECTORS, NO_FEEDBACK_TUNING, NO_GEO, type DetectorContext, type DetectorEntry, type FeedbackTuning, type GeoOf } from '../detectors';
 import { StoredFeedbackTuning } from '../detectors/feedback-tuning';
 import { openFeaturesStage, type FeaturesStage } from '../features/stage';
+import { SESSION_FEATURES, normaliseVector, schemaFingerprint } from '../features/feature-schema';
+import type { FeatureView } from '../features/types';
 import { emptyContext, type TransactionConsumer } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import { identityConsumers } from '../identity/consumer';
 import type { IdentityStage } from '../identity/stage';
 import { inventoryConsumer } from '../inventory/consumer';
+import { currentBackend } from '../models/backend';
+import { MODELS, modelStateDir, type ModelConsumer, type ModelEntry } from '../models';
 import type { Sensor } from './sensor';
 import { openStages, type StageHooks, type Stages } from './stages';
+
+/** Models configured but not run: no TF.js backend was initialised before the pipeline opened. */
+export const C_MODELS_NO_BACKEND = 'models.skipped.no_backend';
 
 export interface PipelineOptions {
   /** The state database; null keeps the state in memory (replay without --db). */
@@ -32,6 +40,8 @@ export interface PipelineOptions {
   detectorOptions?: Readonly<Record<string, unknown>>;
   /** Consumers after the detectors and models that only look (eval's request index): they report nothing. */
   observers?: readonly TransactionConsumer[];
+  /** The models (default: the product's list, each enabled by `config.models.<key>.enabled`). */
+  models?: readonly ModelEntry[];
   /** Analysts' verdicts as threshold factors (default: read from the state database, none without one). */
   feedbackTuning?: FeedbackTuning;
 }
@@ -55,6 +65,13 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   const report = (f: Finding): void => {
     stages.alerts.process(f);
   };
+  // the detectors' findings pass through the models' annotate (filled in once the models exist) on the way to the alerts
+  const annotators: ModelConsumer[] = [];
+  const annotated = (f: Finding): void => {
+    let finding = f;
+    for (const m of annotators) finding = m.annotate?.(finding) ?? finding;
+    stages.alerts.process(finding);
+  };
   const consumers: TransactionConsumer[] = [];
   // identity first (who, from where, which session); its activity hook after the inventory (the endpoint)
   const identity = stages.identity ? identityConsumers(stages.identity) : null;
@@ -77,8 +94,12 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
   }
   // without a database file nothing reads a detector's state back: it stays in memory for the run
   const store = opts.dbPath === null ? null : { db: stages.db, dbFile: stages.dbFile, maxPendingWrites: config.store.maxPendingWrites };
-  const detectorContext: DetectorContext = { report, counters, features: features?.view ?? null, feedback, geo, store };
+  const detectorContext: DetectorContext = { report: annotated, counters, features: features?.view ?? null, feedback, geo, store };
   for (const d of opts.detectors ?? DETECTORS) consumers.push(d.create(d.schema.parse(detectorOptions[d.key] ?? {}), detectorContext));
+  for (const m of openModels(config, counters, opts, stages, features?.view ?? null, report)) {
+    consumers.push(m);
+    if (m.annotate) annotators.push(m);
+  }
   for (const o of opts.observers ?? []) consumers.push(o);
 
   const ctx = emptyContext();
@@ -141,6 +162,69 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
       return stages.close(now, drainMs, beforeDbClose);
     },
   };
+}
+
+/**
+ * The enabled models (config.models), each with its state directory beside the database. Without an
+ * initialised TF.js backend (a test that opens a pipeline directly) they are skipped, counted and logged once.
+ */
+function openModels(
+  config: Readonly<TapwatchConfig>,
+  counters: Counters,
+  opts: PipelineOptions,
+  stages: Stages,
+  features: FeatureView | null,
+  report: (f: Finding) => void,
+): ModelConsumer[] {
+  if (!config.models.enabled) return [];
+  const section = config.models as Readonly<Record<string, unknown>>;
+  const entries = (opts.models ?? MODELS).filter((e) => {
+    const own = section[e.key];
+    return !(typeof own === 'object' && own !== null && (own as { enabled?: unknown }).enabled === false);
+  });
+  if (entries.length === 0) return [];
+  const backend = currentBackend();
+  if (backend === null) {
+    counters.inc(C_MODELS_NO_BACKEND);
+    opts.log.info(`TF.js models skipped (${entries.map((e) => e.key).join(', ')}): no backend was initialised`);
+    return [];
+  }
+  const db = stages.db;
+  const flagged = (limit: number): ReadonlySet<string> => {
+    const rows = db
+      .prepare(
+        `SELECT COALESCE(identity, client) AS who, MAX(last_seen) AS seen FROM alerts
+         WHERE (verdict IS NULL OR verdict = 'true-positive') AND COALESCE(identity, client) IS NOT NULL
+         GROUP BY who ORDER BY seen DESC LIMIT ?`,
+      )
+      .pluck()
+      .all(limit + 1) as string[];
+    return new Set(rows);
+  };
+  const falsePositives = (detector: string, limit: number): ReadonlyMap<string, number> => {
+    const rows = db
+      .prepare(
+        `SELECT COALESCE(identity, client) AS who, COUNT(*) AS n FROM alerts
+         WHERE type = ? AND verdict = 'false-positive' AND COALESCE(identity, client) IS NOT NULL
+         GROUP BY who ORDER BY n DESC LIMIT ?`,
+      )
+      .all(detector, limit) as { who: string; n: number }[];
+    return new Map(rows.map((r) => [r.who, r.n]));
+  };
+  const sessionSchema = { features: SESSION_FEATURES, fingerprint: schemaFingerprint(SESSION_FEATURES), normalise: normaliseVector };
+  return entries.map((e) =>
+    e.create(e.schema.parse(section[e.key] ?? {}), {
+      report,
+      counters,
+      features,
+      sessionSchema,
+      backend,
+      stateDir: opts.dbPath === null ? null : modelStateDir(opts.dbPath, e.key),
+      flagged,
+      falsePositives,
+      log: opts.log,
+    }),
+  );
 }
 
 /** The baselines' ASN of a client address (`AS64500`), from the identity stage's geo databases when configured. */

@@ -11,6 +11,8 @@ import type { TapwatchConfig } from '../config/schema';
 import { installationKeyFor } from '../core/installation-key';
 import { createLogger } from '../core/logger';
 import { openPipeline, type Pipeline } from '../daemon/pipeline';
+import { describeBackend, initBackend } from '../models/backend';
+import type { ModelEntry } from '../models';
 import { credentialOptionsFor } from '../daemon/credential-options';
 import { Sensor } from '../daemon/sensor';
 import type { DetectorEntry } from '../detectors';
@@ -27,6 +29,8 @@ export interface ReplayRun {
   readonly detectorOptions?: Readonly<Record<string, unknown>>;
   /** Consumers after the detectors: they see each transaction with its context and report nothing. */
   readonly observers?: readonly TransactionConsumer[];
+  /** Default: the product's models (config.models). */
+  readonly models?: readonly ModelEntry[];
 }
 
 export interface ReplayOutcome {
@@ -46,6 +50,8 @@ export async function replayCaptures(run: ReplayRun): Promise<ReplayOutcome> {
   const alerts = new Map<string, Alert>();
   const startedWall = Date.now() / 1000;
   let pipeline: Pipeline;
+  // the models' backend once, before the pipeline creates them (tfjs-node, else wasm, else cpu)
+  if (config.models.enabled) log.debug(describeBackend(await initBackend(config.models.backend)));
   try {
     pipeline = openPipeline(config, sensor, {
       dbPath,
@@ -53,6 +59,7 @@ export async function replayCaptures(run: ReplayRun): Promise<ReplayOutcome> {
       hooks: { onAlert: (a) => alerts.set(a.id, a) },
       ...(run.detectors !== undefined ? { detectors: run.detectors } : {}),
       ...(run.observers !== undefined ? { observers: run.observers } : {}),
+      ...(run.models !== undefined ? { models: run.models } : {}),
       ...(run.detectorOptions !== undefined ? { detectorOptions: run.detectorOptions } : {}),
     });
   } catch (err) {

@@ -15,6 +15,11 @@ export const payloadModelSchema = z
       .default(3)
       .describe('Distinct request texts of one actor (identity, else client IP) the model must flag within windowSec before it reports a finding: one odd value is not an attack.'),
     windowSec: z.number().min(1).default(600).describe('Packet-time window for minFlaggedRequests.'),
+    cooldownSec: z
+      .number()
+      .min(0)
+      .default(600)
+      .describe("Packet-time seconds after a finding during which the same actor's flagged requests are counted (models.payload.cooldown_suppressed) but raise no other."),
     maxActors: z.number().int().min(1).default(10_000).describe('Actors with flagged requests remembered; past it the oldest is forgotten (models.payload.actors_overflow).'),
     maxBodyBytes: z.number().int().min(0).default(65_536).describe('Larger request bodies are not read; the request line still is scored.'),
   })

@@ -3,7 +3,9 @@
 // `#`, a field holding a URL), and an analyst cannot act on one odd value. Attack tools and people
 // probing a parameter send many variants, so, like CrowdSec's leaky buckets for http-probing and the
 // OWASP CRS's anomaly threshold, an actor (identity, else client IP) needs `minFlagged` distinct
-// flagged request texts within `windowSec` of packet time. The run is then handed back and begins anew.
+// flagged request texts within `windowSec` of packet time. The run is then handed back and begins
+// anew; for `cooldownSec` after it the actor's flagged requests are counted but make no other run
+// (one finding per actor per cooldown, as the injection detector does).
 import { BoundedTable, type Touched } from '../../core/bounded-table';
 import type { EndpointRef, EvidenceItem } from '../../core/finding';
 
@@ -21,7 +23,12 @@ export interface FlaggedRequest {
 
 interface ActorRun extends Touched {
   flagged: FlaggedRequest[];
+  /** Packet time until which the actor makes no other run. */
+  quietUntil: number;
 }
+
+/** What add() made of a flagged request. */
+export type FlaggedOutcome = { readonly kind: 'counted' } | { readonly kind: 'cooldown' } | { readonly kind: 'run'; readonly run: FlaggedRequest[] };
 
 export class FlaggedActors {
   private readonly table: BoundedTable<ActorRun>;
@@ -30,6 +37,7 @@ export class FlaggedActors {
     maxActors: number,
     private readonly windowSec: number,
     private readonly minFlagged: number,
+    private readonly cooldownSec: number,
     onEvict: () => void,
   ) {
     this.table = new BoundedTable<ActorRun>(maxActors, onEvict, windowSec);
@@ -39,20 +47,22 @@ export class FlaggedActors {
     return this.table.size;
   }
 
-  /** Adds a flagged request of `actor`; returns the run (oldest first) when it reaches minFlagged, else null. */
-  add(actor: string, request: FlaggedRequest): FlaggedRequest[] | null {
+  /** Adds a flagged request of `actor`: a run (oldest first) when it reaches minFlagged outside a cooldown. */
+  add(actor: string, request: FlaggedRequest): FlaggedOutcome {
     let run = this.table.get(actor);
     if (run === undefined) {
-      run = { touched: request.ts, flagged: [] };
+      run = { touched: request.ts, flagged: [], quietUntil: -Infinity };
       this.table.insert(actor, run, request.ts);
     }
     run.touched = request.ts;
+    if (request.ts < run.quietUntil) return { kind: 'cooldown' };
     const since = request.ts - this.windowSec;
     run.flagged = run.flagged.filter((f) => f.ts >= since && f.key !== request.key);
     run.flagged.push(request);
-    if (run.flagged.length < this.minFlagged) return null;
+    if (run.flagged.length < this.minFlagged) return { kind: 'counted' };
     const out = run.flagged;
     run.flagged = [];
-    return out;
+    run.quietUntil = request.ts + this.cooldownSec;
+    return { kind: 'run', run: out };
   }
 }

@@ -41,7 +41,7 @@ export class PayloadStage implements ModelConsumer {
     private readonly scorer: PayloadScorer,
   ) {
     this.cache = new ScoreCache(options.cacheEntries);
-    this.actors = new FlaggedActors(options.maxActors, options.windowSec, options.minFlaggedRequests, () => context.counters.inc(`${COUNTER}.actors_overflow`));
+    this.actors = new FlaggedActors(options.maxActors, options.windowSec, options.minFlaggedRequests, options.cooldownSec, () => context.counters.inc(`${COUNTER}.actors_overflow`));
   }
 
   get queued(): number {
@@ -102,8 +102,9 @@ export class PayloadStage implements ModelConsumer {
       const score = scores[i] as number;
       if (score < this.scorer.threshold) return;
       counters.inc(`${COUNTER}.flagged`);
-      const run = this.actors.add(item.identity ?? item.client, { ...item, score });
-      if (run !== null) this.report(run);
+      const outcome = this.actors.add(item.identity ?? item.client, { ...item, score });
+      if (outcome.kind === 'run') this.report(outcome.run);
+      else if (outcome.kind === 'cooldown') counters.inc(`${COUNTER}.cooldown_suppressed`);
     });
   }
 
@@ -116,7 +117,7 @@ export class PayloadStage implements ModelConsumer {
     const finding: { -readonly [K in keyof Finding]: Finding[K] } = {
       detector: PAYLOAD_DETECTOR,
       ts: last.ts,
-      score: Math.min(1, top.score),
+      score: findingScore(top.score, this.scorer.threshold),
       client: last.client,
       explanation: {
         summary: `The payload model scored ${run.length} different requests of this client over its threshold within ${minutes} min (highest ${top.score.toFixed(2)}, threshold ${this.scorer.threshold.toFixed(2)})${strongest !== null ? `, mostly for the value of ${strongest.name}` : ''}: they look like injection or traversal payloads.`,
@@ -142,4 +143,14 @@ export class PayloadStage implements ModelConsumer {
     });
     return { name: (variants[best] as { name: string }).name, drop: score - (scores[best] as number) };
   }
+}
+
+/**
+ * The finding's 0–1 score: 0.5 at the model's threshold up to 0.85 at a probability of 1. A
+ * classifier's probability is not an analyst's certainty, so a finding of the model alone stays
+ * below the critical findings of the explainable rules (whose matches name the payload class).
+ */
+export function findingScore(probability: number, threshold: number): number {
+  const over = threshold >= 1 ? 1 : Math.max(0, Math.min(1, (probability - threshold) / (1 - threshold)));
+  return Math.round((0.5 + 0.35 * over) * 1e4) / 1e4;
 }

@@ -83,12 +83,20 @@ t.test('an actor with minFlaggedRequests different flagged requests gets one inj
   t.equal(f.suggested?.action, 'observe');
   t.match(f.explanation.summary, /payload model scored 3 different requests/);
   t.equal(f.explanation.factors[0]?.name, 'payload_model_score');
-  t.ok(f.score >= Number(f.explanation.factors[0]?.baseline));
+  t.ok(Number(f.explanation.factors[0]?.value) >= Number(f.explanation.factors[0]?.baseline), 'the model score is over its threshold');
+  t.ok(f.score > 0.5 && f.score <= 0.85, `a finding of the model alone scores 0.5–0.85, below the rules' critical findings (${f.score})`);
   t.same(f.explanation.factors[1] && { name: f.explanation.factors[1].name, value: f.explanation.factors[1].value }, { name: 'strongest_parameter', value: 'id' });
   t.match(f.explanation.factors.find((x) => x.name === 'flagged_requests'), { value: 3, baseline: 3 });
   t.notMatch(JSON.stringify(f), /UNION|SELECT|password|DROP/i, 'the payload never leaves in the finding');
   t.equal(f.evidence.length, 3);
   t.equal(f.evidence[0]?.target, '/api/products');
+  // within the cooldown more payloads are counted, not reported again
+  send(5, "id=9' AND SLEEP(5)--");
+  send(6, 'id=<script>alert(1)</script>');
+  send(7, 'id=../../../../etc/passwd');
+  stage.close();
+  t.equal(findings.length, 1, 'one finding per actor per cooldown');
+  t.ok((counters.get('models.payload.cooldown_suppressed') ?? 0) >= 2, 'the flagged ones are counted as suppressed');
 });
 
 t.test('flagged requests older than the window do not add up; the actor bound forgets the oldest and counts it', async (t) => {
