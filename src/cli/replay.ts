@@ -135,6 +135,8 @@ export async function replayCommand(files: string[], opts: ReplayOptions): Promi
   const rec = statsRecord(sensor, inputs, elapsedSec);
   if (stages?.inventory) rec['inventory'] = { endpoints: stages.inventory.inventory.size, ...sensor.counters.snapshot('inventory.') };
   if (stages) rec['alerting'] = { ...sensor.counters.snapshot('alerting.'), ...sensor.counters.snapshot('outputs.'), undelivered };
+  const models = sensor.counters.snapshot('models.');
+  if (Object.keys(models).length > 0) rec['models'] = models;
   if (jsonl) {
     if (opts.stats !== false) out.write(rec);
   } else {

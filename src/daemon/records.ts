@@ -121,6 +121,7 @@ export function statsText(rec: Record<string, unknown>): string {
   section('http', rec['http'] as Record<string, number>);
   if (rec['inventory']) section('inventory', rec['inventory'] as Record<string, number>);
   if (rec['alerting']) section('alerting', rec['alerting'] as Record<string, number>);
+  if (rec['models']) section('models', rec['models'] as Record<string, number>);
   section('anomalies', rec['anomalies'] as Record<string, number>);
   section('capture', rec['capture'] as Record<string, number>);
   lines.push(`rate:       ${Math.round(rec['packetsPerSec'] as number)} packets/s, ${(rec['mbPerSec'] as number).toFixed(1)} MB/s`);
