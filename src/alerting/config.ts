@@ -102,7 +102,11 @@ export const alertingSchema = z
       .array(z.string().min(1))
       .default(['card', 'ssn', 'national-id', 'iban', 'jwt', 'secret'])
       .describe('Sensitive-data kinds on the endpoint that raise severity by one level.'),
-    detectors: z.record(z.string(), detectorOverrideSchema).default({}).describe('Per-detector severity bounds and action, keyed by detector name.'),
+    detectors: z
+      .record(z.string(), detectorOverrideSchema)
+      // an unusual session names no threat: it is worth a look, not a page (the rules' findings are)
+      .default({ 'session-model': { maxSeverity: 'medium', action: 'observe' } })
+      .describe("Per-detector severity bounds and action, keyed by detector name (default: the session model's alerts at most medium, observe)."),
     playbook: playbookSchema.default(playbookSchema.parse({})).describe('Recommended response per severity, and its parameters.'),
     suppressions: z.array(suppressionRuleSchema).default([]).describe('Static suppression rules (analyst feedback adds more in the database).'),
     suppressionRefreshSec: z.number().min(1).default(30).describe('Packet-time seconds between re-reads of stored suppressions (feedback given from the CLI).'),
