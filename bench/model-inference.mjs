@@ -2,6 +2,7 @@
 // autoencoder per TF.js backend (tensorflow where native/install-tensorflow.sh ran, wasm, cpu) and
 // batch size, on real request texts (the first-run scenario's requests with a payload and the
 // scenario generator's attack payloads), best of --runs timings after a warm-up batch.
+// Results of a run: bench/results/model-inference-*.json.
 //
 //   node bench/model-inference.mjs [--runs N] [--rows N] [--out FILE.json]
 //
@@ -99,24 +100,19 @@ const main = async () => {
   if (opts.out) fs.writeFileSync(opts.out, JSON.stringify(report, null, 1) + '\n');
 };
 
-/** The session autoencoder as the product builds it, on the feature schema's width (random weights: speed only). */
+/** The session autoencoder as the product builds it (default sizes, 17 inputs; seeded weights: speed only). */
 function sessionBench(backend, rows) {
-  let build;
-  try {
-    build = dist('models/session/autoencoder.js');
-  } catch {
-    return [];
-  }
-  const { SESSION_FEATURES } = dist('features/feature-schema.js');
-  const width = SESSION_FEATURES.length;
-  const ae = build.benchAutoencoder(width);
-  const x = new Float32Array(rows * width).map((_, i) => ((i * 7919) % 97) / 97);
+  const { buildAutoencoder, squaredErrors } = dist('models/session/autoencoder.js');
+  const width = 17;
+  const model = buildAutoencoder({ inputSize: width, hiddenUnits: 12, bottleneckUnits: 4, seed: 1 });
+  const x = new Float32Array(rows * width).map((_, i) => ((i * 7919) % 97) / 97 - 0.5);
   const out = [];
   for (const batch of [1, 64, 256, 1024]) {
     const n = batch === 1 ? 256 : backend === 'cpu' ? Math.min(rows, 1024) : rows;
-    const sec = time(() => ae.scoreRows(x.subarray(0, n * width), n, batch), opts.runs);
+    const sec = time(() => squaredErrors(model, x.subarray(0, n * width), batch), opts.runs);
     out.push({ model: 'session', backend, batch, rows: n, sec: Number(sec.toFixed(4)), rowsPerSec: Math.round(n / sec) });
   }
+  model.dispose();
   return out;
 }
 
