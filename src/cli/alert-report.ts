@@ -1,11 +1,11 @@
 // The alerts of a replay as an analyst reads them: grouped by severity, highest first, each shown
 // with who, where, why (the summary and the strongest factors against their baselines) and what to
-// do. A few per severity, one per detector first so a flood of one kind does not hide the others;
-// the rest are counted (`tapwatch alerts` lists them all).
+// do. A few per severity, one of every detector first (even past the few) so a flood of one kind
+// never hides another; the rest are counted (`tapwatch alerts` lists them all).
 import type { AlertStore, StoredAlert } from '../alerting';
 import { SEVERITIES, type ExplanationFactor, type Severity } from '../alerting/types';
 
-/** Alerts shown in full per severity; the others are counted by detector. */
+/** Alerts shown in full per severity, or one per detector when more detectors share it; the others are counted. */
 export const ALERTS_SHOWN_PER_SEVERITY = 5;
 /** Factors shown per alert, strongest contribution first. */
 export const FACTORS_SHOWN = 3;
@@ -57,7 +57,6 @@ function pick(candidates: readonly StoredAlert[], n: number): StoredAlert[] {
   const chosen: StoredAlert[] = [];
   const types = new Set<string>();
   for (const a of candidates) {
-    if (chosen.length >= n) break;
     if (!types.has(a.type)) {
       types.add(a.type);
       chosen.push(a);
