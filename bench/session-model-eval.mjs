@@ -98,7 +98,8 @@ async function evaluate(dir) {
   const { labels } = loaded;
   const index = await readRequestIndex(loaded.requestsPath, labels);
   const observer = new RequestObserver(labels, index);
-  const base = buildConfig({});
+  // the model's own alerts on (models.session.raiseAlerts is off by default): they are what is measured
+  const base = buildConfig({ models: { session: { raiseAlerts: true } } });
   const config = { ...base, outputs: { ...base.outputs, webhooks: [], syslog: [] } };
   const scored = [];
   const ended = [];

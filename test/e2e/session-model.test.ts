@@ -25,7 +25,7 @@ t.before(async () => {
   // a small site: train after 60 sessions, retrain every 6 hours of packet time, learn identities for an hour
   writeFileSync(
     configFile,
-    ['log:', '  level: debug', 'features:', '  learningPeriodSec: 3600', 'models:', '  session:', '    minTrainingSessions: 60', '    heldBackSessions: 30', '    retrainIntervalSec: 21600', '    maxDrift: 1', ''].join('\n'),
+    ['log:', '  level: debug', 'features:', '  learningPeriodSec: 3600', 'models:', '  session:', '    raiseAlerts: true', '    minTrainingSessions: 60', '    heldBackSessions: 30', '    retrainIntervalSec: 21600', '    maxDrift: 1', ''].join('\n'),
   );
   const { mkdirSync } = await import('node:fs');
   mkdirSync(path.dirname(db));

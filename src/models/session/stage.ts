@@ -28,6 +28,7 @@ export const C = {
   skippedLearning: 'models.session.skipped_learning',
   skippedShort: 'models.session.skipped_short',
   cooldownSuppressed: 'models.session.cooldown_suppressed',
+  overThreshold: 'models.session.over_threshold',
   findings: 'models.session.findings',
   trainings: 'models.session.trainings',
   trainingTooSmall: 'models.session.training_too_small',
@@ -242,6 +243,9 @@ export class SessionModelStage implements ModelConsumer {
       const threshold = this.thresholdFor(s.identity) as number;
       for (const l of this.scoredListeners) l(s, score, error, threshold);
       if (error < threshold) return;
+      this.context.counters.inc(C.overThreshold);
+      // by default a session over the threshold only ranks the detectors' findings (annotate)
+      if (!this.config.raiseAlerts) return;
       if (this.coolingDown(s.identity, s.end)) {
         this.context.counters.inc(C.cooldownSuppressed);
         return;

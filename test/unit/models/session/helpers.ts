@@ -119,7 +119,7 @@ export interface OpenedStage {
 }
 
 /** Small and quick by default; `options` override. */
-export const TEST_OPTIONS: Partial<SessionModelConfig> = { trainSteps: 300, minTrainingSessions: 300, heldBackSessions: 100, retrainIntervalSec: DAY };
+export const TEST_OPTIONS: Partial<SessionModelConfig> = { trainSteps: 300, minTrainingSessions: 300, heldBackSessions: 100, retrainIntervalSec: DAY, raiseAlerts: true };
 
 export async function openSessionStage(options: Partial<SessionModelConfig> = {}, stateDir: string | null = null): Promise<OpenedStage> {
   const backend = await initBackend('auto');

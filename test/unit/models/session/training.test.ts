@@ -3,6 +3,7 @@
 import t from 'tap';
 import { calibrate, findingScore, scoreOf } from '../../../../src/models/session/calibration';
 import { errorShares } from '../../../../src/models/session/explain';
+import { sessionModelSchema } from '../../../../src/models/session/config';
 import { Gen, T0, activeWeights, bulkShape, normalSessions, openSessionStage, session, sessionInputs, vectorOf } from './helpers';
 
 t.test('the same sessions and seed train identical weights; another seed does not', async (t) => {
@@ -105,5 +106,20 @@ t.test('no tensor leaks: scoring ticks and a retrain leave the same tensors behi
   stage.flush();
   t.equal(stage.active?.meta.version, 2, 'retrained');
   t.equal(tf.memory().numTensors, after1, `${after1} tensors before and after 50 scoring ticks and a retrain`);
+  stage.dispose();
+});
+
+t.test('by default a session over the threshold raises no alert of its own: it is counted and still annotates', async (t) => {
+  t.equal(sessionModelSchema.parse({}).raiseAlerts, false, 'off unless configured');
+  const { stage, findings, counters } = await openSessionStage({ raiseAlerts: false });
+  for (const s of normalSessions(new Gen(12), 400, T0)) stage.enqueue(s);
+  stage.trainNow(T0 + 86_400);
+  const end = T0 + 86_400 + 60;
+  stage.enqueue(session('user:mallory', end, vectorOf(bulkShape(new Gen(6), 1))));
+  stage.onTick(end);
+  t.equal(findings.filter((f) => f.detector === 'session-model').length, 0, 'no session-model finding');
+  t.equal(counters.get('models.session.over_threshold'), 1, 'the session it would report is counted');
+  const annotated = stage.annotate({ detector: 'bulk-pull', ts: end, score: 0.6, identity: 'user:mallory', explanation: { summary: 's', factors: [] }, evidence: [] });
+  t.ok(annotated.score > 0.6, `a detector finding on that identity ranks higher (${annotated.score})`);
   stage.dispose();
 });
