@@ -22,7 +22,7 @@ export const sessionModelSchema = z
     raiseAlerts: z
       .boolean()
       .default(false)
-      .describe("Report sessions over the threshold as `session-model` alerts of their own. Off by default: on the generated weeks it added 4 to 67 false alerts a week where the detectors had none; its scores still rank the detectors' findings (annotate), and models.session.over_threshold counts the sessions it would report."),
+      .describe("Report sessions over the threshold as `session-model` alerts of their own. Off by default: on the generated weeks it added 4 to 67 false alerts a week (seeds 7, 8, 9, 21) where the detectors had none; its scores still rank the detectors' findings (annotate), and models.session.over_threshold counts the sessions it would report."),
     minSessionRequests: positiveInt(1_000_000)
       .default(3)
       .describe('Sessions with fewer requests train the model but are not scored: one or two requests are no behaviour to judge (models.session.skipped_short).'),
