@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { SeededRandom } from '../models/payload/prng';
+import { SeededRandom } from '../models/prng';
 import type { RequestParts } from '../models/payload/request-text';
 
 /** Spec folders under `<data>/openapi` used for training (crAPI stays out). */

@@ -2,7 +2,7 @@
 // query parameter, a form field or a JSON field of a benign carrier request, URL-encoded as clients
 // and scanners send it. Benign and attack values go into the same carriers, so the model learns the
 // value and not the shape of the request around it.
-import type { SeededRandom } from './prng';
+import type { SeededRandom } from '../prng';
 import type { RequestParts } from './request-text';
 import { splitTarget } from './request-text';
 

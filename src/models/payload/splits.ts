@@ -5,7 +5,7 @@
 // HttpParamsDataset. HttpParamsDataset values are placed into benign carrier requests (placement.ts).
 import type { HttpParamsClass, ParamValue } from './datasets';
 import { placeValue } from './placement';
-import { SeededRandom } from './prng';
+import { SeededRandom } from '../prng';
 import { requestText, splitTarget, type RequestParts } from './request-text';
 
 export interface PayloadCorpora {

@@ -5,7 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildPayloadModel, type PayloadArchitecture } from './architecture';
 import { binaryMetrics, calibrateThreshold, shareAtOrOver, type BinaryMetrics } from './metrics';
 import { predictScores } from './predict';
-import { SeededRandom } from './prng';
+import { SeededRandom } from '../prng';
 import type { LabelledText } from './splits';
 import { encodeBatch } from './tokeniser';
 

@@ -4,7 +4,7 @@
 // retrain runs across ticks without holding capture up, and the same rows and seed give the same weights.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SeededRandom } from './prng';
+import { SeededRandom } from '../prng';
 
 export interface Architecture {
   /** Inputs (and outputs). */

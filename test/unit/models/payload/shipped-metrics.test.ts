@@ -7,7 +7,7 @@ import { initBackend } from '../../../../src/models/backend';
 import { csicPath, readCsic } from '../../../../src/models/payload/datasets';
 import { binaryMetrics } from '../../../../src/models/payload/metrics';
 import { requestText } from '../../../../src/models/payload/request-text';
-import { SeededRandom } from '../../../../src/models/payload/prng';
+import { SeededRandom } from '../../../../src/models/prng';
 import { PayloadScorer } from '../../../../src/models/payload/scorer';
 import { csicAnomalousEvaluation, DEFAULT_SPLIT } from '../../../../src/models/payload/splits';
 import { needsSharedData, sharedData } from '../../../helpers/shared-data';

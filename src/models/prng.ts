@@ -1,5 +1,5 @@
-// A seeded generator for the training splits and shuffles: the same seed gives the same model
-// (Math.random would not). mulberry32: small, fast, good enough for sampling.
+// A seeded generator for the models' training splits and shuffles (payload and session): the same
+// seed gives the same model (Math.random would not). mulberry32: small, fast, good enough for sampling.
 
 export class SeededRandom {
   private state: number;
@@ -38,5 +38,18 @@ export class SeededRandom {
       [items[i], items[j]] = [items[j] as T, items[i] as T];
     }
     return items;
+  }
+
+  /** A shuffled copy of 0..n−1 (Fisher–Yates, the same draws as shuffle). */
+  permutation(n: number): Int32Array {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.below(i + 1);
+      const t = out[i] as number;
+      out[i] = out[j] as number;
+      out[j] = t;
+    }
+    return out;
   }
 }
