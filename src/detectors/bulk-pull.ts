@@ -15,7 +15,7 @@ import { BulkPeers, type PeerNorm } from './bulk-pull-peers';
 import { BAND_BYTES, BAND_RECORDS, BulkState } from './bulk-pull-state';
 import { CALLERS_DIMENSION, H_BYTES, H_RECORDS, H_REQUESTS, historyQuantile, M_BYTES, M_FIRST_ERROR, M_LAST_ERROR, M_RECORDS, M_REQUESTS } from './bulk-pull-stats';
 import { BoundedTable } from '../core/bounded-table';
-import { evidenceOf, keepEvidence } from './evidence';
+import { evidenceOf, keepEvidence } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 
 const NAME = 'bulk-pull';

@@ -29,7 +29,7 @@ import {
 import { FAMILIAR, sourceNewTo } from './credential-attacks-source';
 import { AccountState, IpState, RecencyMap, RUN_IP_ADDED, RUN_IP_OVERFLOW } from './credential-attacks-state';
 import { fnv1a } from '../core/hashing';
-import { evidenceOf } from './evidence';
+import { evidenceOf } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 
 const NAME = 'credential-attacks';

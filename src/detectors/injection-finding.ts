@@ -6,7 +6,7 @@
 import type { EndpointRef, ExplanationFactor, Finding } from '../core/finding';
 import type { TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
-import { evidenceOf } from './evidence';
+import { evidenceOf } from '../core/evidence';
 import { layerNames } from './injection-decode';
 import { suspicious, type ClassMatch } from './injection-match';
 import type { NormalUse } from './injection-normal';

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { EndpointRef } from '../core/finding';
 import type { TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
-import { evidenceOf } from './evidence';
+import { evidenceOf } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { BodyFields, T_NULL, T_UNTYPED, TYPE_NAMES, type BodyKind } from './mass-assignment-fields';
 import { combinedScore, massAssignmentFinding, senderWeight, type Signal } from './mass-assignment-finding';

@@ -12,7 +12,7 @@ import type { HttpTransaction } from '../http/types';
 import type { TransactionConsumer, TransactionContext } from '../http/consumer';
 import type { PairBaseline } from '../features/types';
 import { BatchWriter } from '../store/batch-writer';
-import { evidenceOf } from './evidence';
+import { evidenceOf } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { breachFinding, DETECTOR_NAME } from './rate-limits-finding';
 import { PairLimits, type LimitRules } from './rate-limits-pair';

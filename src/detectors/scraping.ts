@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { EvidenceItem } from '../core/finding';
 import type { IdentityBaseline } from '../features/types';
 import type { TransactionConsumer } from '../http/consumer';
-import { evidenceOf, keepEvidence } from './evidence';
+import { evidenceOf, keepEvidence } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { fnv1a } from '../core/hashing';
 import { BoundedTable } from '../core/bounded-table';

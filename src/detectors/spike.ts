@@ -11,7 +11,7 @@ import type { TransactionConsumer, TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import { CALLERS_DIMENSION, historyQuantile, M_REQUESTS } from './bulk-pull-stats';
 import { BoundedTable } from '../core/bounded-table';
-import { evidenceOf, keepEvidence } from './evidence';
+import { evidenceOf, keepEvidence } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { spikeFinding } from './spike-finding';
 import { SpikePeers } from './spike-peers';

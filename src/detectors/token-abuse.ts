@@ -13,7 +13,7 @@ import type { TransactionContext } from '../http/consumer';
 import type { HttpTransaction } from '../http/types';
 import type { TallyEntry } from '../features/bounded-tally';
 import type { IdentityBaseline } from '../features/types';
-import { evidenceOf, keepEvidence } from './evidence';
+import { evidenceOf, keepEvidence } from '../core/evidence';
 import type { DetectorContext, DetectorEntry } from './index';
 import { DETECTOR, expiredFinding, placeFinding, scopeFinding } from './token-abuse-findings';
 import { clientFamily, isPublicAddress, networkOf } from './token-abuse-net';

@@ -1,32 +1,11 @@
-// The redacted evidence and the explanation of a payload finding. Evidence follows the detectors'
-// shape (detectors/evidence.ts, copied not imported: models/ may not load detector code): the
-// endpoint template, else the path with every segment that holds a digit or an odd character (where
-// a payload or an id would be) as `*`. The explanation names the parameter whose removal lowers the
-// score most (occlusion, computed only for flagged requests), never its value.
-import type { EvidenceItem, ExplanationFactor } from '../../core/finding';
-import type { TransactionContext } from '../../http/consumer';
-import type { HttpTransaction } from '../../http/types';
+// The explanation of a payload finding (its evidence is the detectors' one, core/evidence.ts): the
+// parameter whose removal lowers the score most (occlusion, computed only for flagged requests), never
+// its value.
+import type { ExplanationFactor } from '../../core/finding';
 
 const SHOWABLE_NAME = /^[\w.\-[\]$]{1,64}$/;
 /** Parameters tried per flagged request. */
 export const MAX_OCCLUDED = 16;
-
-export function redactedTarget(path: string | null): string {
-  if (path === null || path === '') return '-';
-  return path.replace(/[^/]*[^A-Za-z/_.~-][^/]*/g, '*');
-}
-
-export function payloadEvidence(tx: HttpTransaction, ctx: TransactionContext): EvidenceItem {
-  const item: { -readonly [K in keyof EvidenceItem]: EvidenceItem[K] } = {
-    ts: tx.ts,
-    client: ctx.clientIp ?? tx.clientIp,
-    server: tx.host ?? tx.serverIp,
-    method: tx.method ?? '-',
-    target: ctx.endpoint?.template ?? redactedTarget(tx.path),
-  };
-  if (tx.status !== null) item.status = tx.status;
-  return item;
-}
 
 export interface Occlusion {
   /** Parameter name as it may be shown. */

@@ -9,7 +9,8 @@ import type { TransactionContext } from '../../http/consumer';
 import type { HttpTransaction } from '../../http/types';
 import type { ModelConsumer, ModelContext } from '../index';
 import type { PayloadModelConfig } from './config';
-import { occlusions, payloadEvidence, payloadFactors } from './evidence';
+import { evidenceOf } from '../../core/evidence';
+import { occlusions, payloadFactors } from './evidence';
 import { hasPayload, transactionText } from './request-text';
 import { FlaggedActors, type FlaggedRequest } from './flagged-actors';
 import { ScoreCache, textKey } from './score-cache';
@@ -59,7 +60,7 @@ export class PayloadStage implements ModelConsumer {
     if (text === null) return;
     // ctx is reused for the next transaction: copy what the finding needs now
     // keyed on what the model reads, so texts that differ only in digits or case share one score
-    this.queue.push({ text, key: textKey(idString(text, this.scorer.metadata.architecture.maxLen)), ts: tx.ts, identity: ctx.identity, client: ctx.clientIp ?? tx.clientIp, endpoint: ctx.endpoint, evidence: payloadEvidence(tx, ctx) });
+    this.queue.push({ text, key: textKey(idString(text, this.scorer.metadata.architecture.maxLen)), ts: tx.ts, identity: ctx.identity, client: ctx.clientIp ?? tx.clientIp, endpoint: ctx.endpoint, evidence: evidenceOf(tx, ctx) });
     counters.inc(`${COUNTER}.queued`);
   }
 
