@@ -80,3 +80,32 @@ export function pruneAlerts(db: Db, opts: { maxAlerts: number; olderThan: number
     return old + over;
   })();
 }
+
+/**
+ * The identities (else client IPs) of the newest `limit + 1` actors with an alert not judged a false
+ * positive: the models keep them out of their training sets (one more than asked, so a caller can
+ * tell the set was cut).
+ */
+export function actorsWithOpenOrConfirmedAlerts(db: Db, limit: number): Set<string> {
+  const rows = db
+    .prepare(
+      `SELECT COALESCE(identity, client) AS who, MAX(last_seen) AS seen FROM alerts
+       WHERE (verdict IS NULL OR verdict = 'true-positive') AND COALESCE(identity, client) IS NOT NULL
+       GROUP BY who ORDER BY seen DESC LIMIT ?`,
+    )
+    .pluck()
+    .all(limit + 1) as string[];
+  return new Set(rows);
+}
+
+/** How many of `detector`'s alerts analysts judged false positives, per identity (else client IP), most first. */
+export function falsePositiveCountsByActor(db: Db, detector: string, limit: number): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT COALESCE(identity, client) AS who, COUNT(*) AS n FROM alerts
+       WHERE type = ? AND verdict = 'false-positive' AND COALESCE(identity, client) IS NOT NULL
+       GROUP BY who ORDER BY n DESC LIMIT ?`,
+    )
+    .all(detector, limit) as { who: string; n: number }[];
+  return new Map(rows.map((r) => [r.who, r.n]));
+}

@@ -8,6 +8,7 @@
 // batches rather than inside the packet loop. The queue holds at most `maxQueued` transactions; a
 // batch that makes more is handed over early (counted as pipeline.handoff.early), never dropped.
 // Records are the same whatever the batch size: every decision runs on transaction (packet) time.
+import { actorsWithOpenOrConfirmedAlerts, falsePositiveCountsByActor } from '../alerting/alert-queries';
 import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { Finding } from '../core/finding';
@@ -190,27 +191,8 @@ function openModels(
     return [];
   }
   const db = stages.db;
-  const flagged = (limit: number): ReadonlySet<string> => {
-    const rows = db
-      .prepare(
-        `SELECT COALESCE(identity, client) AS who, MAX(last_seen) AS seen FROM alerts
-         WHERE (verdict IS NULL OR verdict = 'true-positive') AND COALESCE(identity, client) IS NOT NULL
-         GROUP BY who ORDER BY seen DESC LIMIT ?`,
-      )
-      .pluck()
-      .all(limit + 1) as string[];
-    return new Set(rows);
-  };
-  const falsePositives = (detector: string, limit: number): ReadonlyMap<string, number> => {
-    const rows = db
-      .prepare(
-        `SELECT COALESCE(identity, client) AS who, COUNT(*) AS n FROM alerts
-         WHERE type = ? AND verdict = 'false-positive' AND COALESCE(identity, client) IS NOT NULL
-         GROUP BY who ORDER BY n DESC LIMIT ?`,
-      )
-      .all(detector, limit) as { who: string; n: number }[];
-    return new Map(rows.map((r) => [r.who, r.n]));
-  };
+  const flagged = (limit: number): ReadonlySet<string> => actorsWithOpenOrConfirmedAlerts(db, limit);
+  const falsePositives = (detector: string, limit: number): ReadonlyMap<string, number> => falsePositiveCountsByActor(db, detector, limit);
   const sessionSchema = { features: SESSION_FEATURES, fingerprint: schemaFingerprint(SESSION_FEATURES), normalise: normaliseVector };
   return entries.map((e) =>
     e.create(e.schema.parse(section[e.key] ?? {}), {
