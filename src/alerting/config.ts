@@ -1,6 +1,7 @@
 // Options of the alert policy (issue 5): dedupe, suppression, the per-identity rate bound, severity
 // mapping and response playbooks. Merged into the main config schema as `alerting`.
 import { z } from 'zod';
+import { isIPv4 } from 'node:net';
 import { parseRange } from '../core/address-match';
 
 const SEVERITY_ORDER = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -20,6 +21,50 @@ export const severityThresholdsSchema = z
     message: 'severity thresholds must not decrease from low to critical',
   });
 
+/** The fields of a suppression rule that decide whether it is wide. */
+interface WidthFields {
+  readonly detector?: string;
+  readonly identity?: string;
+  readonly client?: string;
+  readonly host?: string;
+  readonly method?: string;
+  readonly template?: string;
+}
+
+// The width check lives here rather than in suppression.ts so the schema's refine loads no stage module.
+
+/** The shortest client prefix a suppression may name without `allowWide` (`alerting.maxSuppressionPrefix`). */
+export interface SuppressionPrefixBound {
+  readonly ipv4: number;
+  readonly ipv6: number;
+}
+
+export const DEFAULT_SUPPRESSION_PREFIX: SuppressionPrefixBound = { ipv4: 16, ipv6: 48 };
+
+/** Why `rule` is wide, or null when it is not: it names no identity, client, host or template, or a client range wider than the bound. */
+export function wideReason(rule: WidthFields, bound: SuppressionPrefixBound): string | null {
+  if (rule.identity === undefined && rule.client === undefined && rule.host === undefined && rule.template === undefined) {
+    const what = rule.detector === undefined ? 'every alert of every detector' : `every alert of detector ${rule.detector}`;
+    return `it names no identity, client, host or template, so it silences ${what}`;
+  }
+  if (rule.client !== undefined) {
+    const range = parseRange(rule.client);
+    if (range === null) return null;
+    // IPv4, written plainly or mapped into ::ffff:0:0/96, is held to the IPv4 bound
+    const slash = rule.client.indexOf('/');
+    const v4 = isIPv4((slash >= 0 ? rule.client.slice(0, slash) : rule.client).trim()) || (range.prefix >= 96 && isMapped(range.bytes));
+    const prefix = v4 ? range.prefix - 96 : range.prefix;
+    const limit = v4 ? bound.ipv4 : bound.ipv6;
+    if (prefix < limit) return `its client range ${rule.client} is wider than /${limit} (alerting.maxSuppressionPrefix.${v4 ? 'ipv4' : 'ipv6'})`;
+  }
+  return null;
+}
+
+function isMapped(bytes: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (bytes[i] !== 0) return false;
+  return bytes[10] === 0xff && bytes[11] === 0xff;
+}
+
 /** One suppression: every field given must match; a missing field matches anything. */
 export const suppressionRuleSchema = z
   .object({
@@ -38,6 +83,17 @@ export const suppressionRuleSchema = z
       .datetime({ offset: true })
       .optional()
       .describe('ISO 8601 time (packet time) after which the rule no longer applies; absent = never expires.'),
+    allowWide: z
+      .boolean()
+      .default(false)
+      .describe('Required on a wide rule: one naming no identity, client, host or template (all of a detector), or a client range wider than `alerting.maxSuppressionPrefix`.'),
+  })
+  .strict();
+
+export const suppressionPrefixSchema = z
+  .object({
+    ipv4: z.number().int().min(0).max(32).default(16).describe('Shortest IPv4 client prefix a suppression may name without `allowWide` (16: a /8 needs the flag).'),
+    ipv6: z.number().int().min(0).max(128).default(48).describe('Shortest IPv6 client prefix a suppression may name without `allowWide`.'),
   })
   .strict();
 
@@ -110,8 +166,22 @@ export const alertingSchema = z
     playbook: playbookSchema.default(playbookSchema.parse({})).describe('Recommended response per severity, and its parameters.'),
     suppressions: z.array(suppressionRuleSchema).default([]).describe('Static suppression rules (analyst feedback adds more in the database).'),
     suppressionRefreshSec: z.number().min(1).default(30).describe('Packet-time seconds between re-reads of stored suppressions (feedback given from the CLI).'),
+    maxSuppressionPrefix: suppressionPrefixSchema
+      .default(suppressionPrefixSchema.parse({}))
+      .describe('A suppression whose client range is wider than this (or that names only a detector) is wide: config rules, feedback and the API need `allowWide` for it.'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // a rule silencing all of a detector or a /8 must be meant, not a typo
+    c.suppressions.forEach((rule, i) => {
+      if (rule.allowWide) return;
+      const why = wideReason(rule, c.maxSuppressionPrefix);
+      if (why !== null) {
+        const name = rule.reason ? ` ("${rule.reason}")` : '';
+        ctx.addIssue({ code: 'custom', path: ['suppressions', i], message: `suppression rule ${i}${name} is wide: ${why}; set allowWide: true on it if that is meant` });
+      }
+    });
+  });
 
 export type AlertingConfig = z.infer<typeof alertingSchema>;
 export type SuppressionRuleConfig = z.infer<typeof suppressionRuleSchema>;

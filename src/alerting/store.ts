@@ -21,7 +21,16 @@ import {
   type FeedbackRecord,
   type FeedbackResult,
 } from './stored-feedback';
-import type { Suppression, SuppressionProvider, SuppressionRule, SuppressionSource } from './suppression';
+import {
+  checkSuppressionWidth,
+  DEFAULT_SUPPRESSION_PREFIX,
+  type Suppression,
+  type SuppressionPrefixBound,
+  type SuppressionProvider,
+  type SuppressionRule,
+  type SuppressionSource,
+  WideSuppressionError,
+} from './suppression';
 import type { Alert, Severity } from './types';
 
 export type { AlertClock, AlertQuery } from './alert-queries';
@@ -48,6 +57,8 @@ export class AlertStore implements SuppressionProvider {
     private readonly file: string,
     /** Wall clock for created/updated/feedback times (seconds); tests pass their own. */
     private readonly clock: () => number = wallClock,
+    /** Suppressions wider than this need `allowWide` (alerting.maxSuppressionPrefix; set again on reload). */
+    public suppressionBound: SuppressionPrefixBound = DEFAULT_SUPPRESSION_PREFIX,
   ) {
     this.upsert = prepareAlertUpsert(db);
   }
@@ -85,7 +96,8 @@ export class AlertStore implements SuppressionProvider {
   /**
    * Records an analyst verdict. A false positive with `suppress` also stores a suppression for the
    * alert's detector, identity (or client IP when it has no identity) and endpoint, so the next
-   * identical finding is suppressed once the policy re-reads suppressions.
+   * identical finding is suppressed once the policy re-reads suppressions. A wide one (the alert
+   * names no identity, client or endpoint) throws WideSuppressionError unless `opts.allowWide`.
    */
   recordFeedback(alertId: string, verdict: Verdict, note = '', opts: FeedbackOptions = {}): FeedbackResult {
     const at = opts.now ?? this.clock();
@@ -97,7 +109,9 @@ export class AlertStore implements SuppressionProvider {
         insertFeedback(this.db, alertId, verdict, note, at, by);
         let suppression: Suppression | null = null;
         if (verdict === 'false-positive' && opts.suppress) {
-          suppression = insertSuppression(this.db, falsePositiveRule(alert, note, at, opts.suppressForSec), 'feedback', at, alertId);
+          const rule = falsePositiveRule(alert, note, at, opts.suppressForSec);
+          checkSuppressionWidth(rule, this.suppressionBound, opts.allowWide);
+          suppression = insertSuppression(this.db, rule, 'feedback', at, alertId);
         }
         return { alertId, verdict, suppression };
       })(),
@@ -109,7 +123,9 @@ export class AlertStore implements SuppressionProvider {
     return this.read('listing feedback', () => listFeedbackRows(this.db, q)).map(feedbackRecordOf);
   }
 
-  addSuppression(rule: SuppressionRule, source: SuppressionSource = 'feedback'): Suppression {
+  /** Throws WideSuppressionError for a wide rule unless `opts.allowWide`. */
+  addSuppression(rule: SuppressionRule, source: SuppressionSource = 'feedback', opts: { allowWide?: boolean } = {}): Suppression {
+    checkSuppressionWidth(rule, this.suppressionBound, opts.allowWide);
     return this.write('adding a suppression', () => insertSuppression(this.db, rule, source, this.clock(), null));
   }
 
@@ -142,6 +158,8 @@ export class AlertStore implements SuppressionProvider {
     try {
       return fn();
     } catch (err) {
+      // a refused wide suppression is the caller's to answer (HTTP 400, a CLI sentence), not a store fault
+      if (err instanceof WideSuppressionError) throw err;
       throw toStoreError(err, this.file, doing);
     }
   }

@@ -18,6 +18,8 @@ export interface FeedbackOptions {
   by?: string;
   /** Seconds since the epoch; defaults to the store clock. */
   now?: number;
+  /** Create the suppression even when it is wide (no identity, client or endpoint on the alert). */
+  allowWide?: boolean;
 }
 
 export interface FeedbackResult {

@@ -1,9 +1,12 @@
 // Suppression rules and their matching. A rule names any of detector, identity, client (IP/CIDR)
 // and endpoint; fields left out match anything. Expiry is compared with the finding's packet time,
-// so a replay applies a rule exactly as the live sensor did.
+// so a replay applies a rule exactly as the live sensor did. A wide rule (all of a detector, a client
+// range past `alerting.maxSuppressionPrefix`) is created only when asked for explicitly.
 import { parseAddress, parseRange, rangeContains, type AddressRange } from '../core/address-match';
-import type { SuppressionRuleConfig } from './config';
+import { wideReason, type SuppressionPrefixBound, type SuppressionRuleConfig } from './config';
 import type { Finding } from './types';
+
+export { DEFAULT_SUPPRESSION_PREFIX, wideReason, type SuppressionPrefixBound } from './config';
 
 export type SuppressionSource = 'config' | 'feedback';
 
@@ -48,6 +51,25 @@ export function suppressionsFromConfig(rules: readonly SuppressionRuleConfig[]):
     ...(r.template !== undefined ? { template: r.template } : {}),
     ...(r.expires !== undefined ? { expiresAt: Date.parse(r.expires) / 1000 } : {}),
   }));
+}
+
+/** Refused creation of a wide suppression without `allowWide` (the HTTP API maps it to 400). */
+export class WideSuppressionError extends Error {
+  override readonly name = 'WideSuppressionError';
+  constructor(
+    readonly rule: SuppressionRule,
+    /** Why it is wide, as a clause: "its client range 10.0.0.0/8 is wider than /16 (…)". */
+    readonly why: string,
+  ) {
+    super(`the suppression is wide: ${why}; ask for it explicitly (allowWide) to create it`);
+  }
+}
+
+/** Throws WideSuppressionError when `rule` is wide and `allowWide` is not set. */
+export function checkSuppressionWidth(rule: SuppressionRule, bound: SuppressionPrefixBound, allowWide: boolean | undefined): void {
+  if (allowWide) return;
+  const why = wideReason(rule, bound);
+  if (why !== null) throw new WideSuppressionError(rule, why);
 }
 
 interface Compiled {

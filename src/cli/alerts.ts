@@ -1,6 +1,7 @@
 // `tapwatch alerts` lists stored alerts; `tapwatch feedback ALERT_ID --verdict ...` records an
 // analyst's verdict (stored for threshold tuning and training) and, for a false positive with
-// --suppress, a suppression of that alert's pattern that a running daemon picks up.
+// --suppress, a suppression of that alert's pattern that a running daemon picks up. The verdict and
+// its audit record (queued for the SIEM) are written in one transaction.
 import { SEVERITIES, type Severity } from '../alerting/types';
 import { AlertStore, UnknownAlertError, type StoredAlert, type Verdict } from '../alerting';
 import type { AlertClock } from '../alerting/store';
@@ -9,7 +10,10 @@ import { resolveConfig, type CommonOptions } from './options';
 import { integerAtLeast, spanSeconds } from './option-values';
 import { openStateDatabase } from './stored-map';
 import { alertRecord } from '../daemon/records';
-import type { Db } from '../store/database';
+import { StoreError, type Db } from '../store/database';
+import { WideSuppressionError } from '../alerting/suppression';
+import { cliAuditTrail, localActor } from './cli-audit';
+import { CliFailure } from './usage-error';
 import { table } from './table';
 
 export interface AlertsOptions extends CommonOptions {
@@ -30,6 +34,8 @@ export interface FeedbackCliOptions extends CommonOptions {
   suppress?: boolean;
   suppressFor?: string;
   by?: string;
+  /** Create the suppression even when it is wide (the alert names no identity, client or endpoint). */
+  allowWide?: boolean;
 }
 
 const VERDICTS: readonly Verdict[] = ['false-positive', 'true-positive'];
@@ -123,12 +129,24 @@ export function feedbackCommand(alertId: string, opts: FeedbackCliOptions): numb
   const opened = openStateDatabase(opts.db, config.store.path);
   if (!opened) return 1;
   try {
-    const store = new AlertStore(opened.db, opened.file);
-    const result = store.recordFeedback(alertId, opts.verdict as Verdict, opts.note ?? '', {
-      ...(opts.suppress ? { suppress: true } : {}),
-      ...(suppressForSec !== undefined ? { suppressForSec } : {}),
-      ...(opts.by !== undefined ? { by: opts.by } : {}),
-    });
+    const store = new AlertStore(opened.db, opened.file, undefined, config.alerting.maxSuppressionPrefix);
+    const trail = cliAuditTrail(opened.db, opened.file, config);
+    const { result } = trail.audited(
+      () =>
+        store.recordFeedback(alertId, opts.verdict as Verdict, opts.note ?? '', {
+          ...(opts.suppress ? { suppress: true } : {}),
+          ...(suppressForSec !== undefined ? { suppressForSec } : {}),
+          ...(opts.by !== undefined ? { by: opts.by } : {}),
+          ...(opts.allowWide ? { allowWide: true } : {}),
+        }),
+      (r) => ({
+        actor: localActor(),
+        action: 'alert.feedback',
+        target: alertId,
+        // --by names who gave the verdict; the actor is who ran the command
+        details: { verdict: r.verdict, note: opts.note ?? '', ...(opts.by !== undefined ? { by: opts.by } : {}), suppression: r.suppression, ...(opts.allowWide ? { allowWide: true } : {}) },
+      }),
+    );
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } catch (err) {
@@ -136,6 +154,8 @@ export function feedbackCommand(alertId: string, opts: FeedbackCliOptions): numb
       process.stderr.write(`tapwatch: ${err.message}\n`);
       return 1;
     }
+    if (err instanceof WideSuppressionError) return fail(`alert ${alertId}: ${err.why}; nothing was recorded; add --allow-wide to suppress it anyway`);
+    if (err instanceof StoreError) throw new CliFailure(`feedback not recorded (nor its audit record): ${err.message}`);
     throw err;
   } finally {
     opened.db.close();

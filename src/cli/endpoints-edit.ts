@@ -1,11 +1,13 @@
 // Human corrections to the endpoint map: `tapwatch endpoints approve|merge|split`. They change the
 // templater state stored in the database (never re-derived afterwards) and re-key stored rows now;
-// the next `replay`/`run` start uses them.
+// the next `replay`/`run` start uses them. Each edit and its audit record are one transaction.
 import { normalizeHost, PathTemplater, splitPath, type Remap, type TemplaterState } from '../inventory/templating';
 import type { EndpointRow } from '../inventory/endpoint-store';
 import { resolveConfig, type CommonOptions } from './options';
 import { openStoredMap } from './stored-map';
-import { UsageError } from './usage-error';
+import { CliFailure, UsageError } from './usage-error';
+import { cliAuditTrail, localActor } from './cli-audit';
+import { StoreError } from '../store/database';
 
 export type Correction = 'approve' | 'merge' | 'split';
 
@@ -64,17 +66,33 @@ export function endpointsEditCommand(action: Correction, template: string | unde
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    let moved = 0;
-    for (const r of remaps) {
-      // A template removed by a split keeps its row as history; new traffic re-derives literals.
-      if (r.to !== null && store.moveNow({ host: r.fromHost, method: r.method, template: r.from }, { host: r.toHost, template: r.to })) moved++;
+    const apply = (): { moved: number; rowsBefore: EndpointRow[] } => {
+      let moved = 0;
+      for (const r of remaps) {
+        // A template removed by a split keeps its row as history; new traffic re-derives literals.
+        if (r.to !== null && store.moveNow({ host: r.fromHost, method: r.method, template: r.from }, { host: r.toHost, template: r.to })) moved++;
+      }
+      // Only the concrete path was pinned when split --path is used; read the rows before saving.
+      const rowsBefore = action === 'split' && opts.path !== undefined ? store.list() : [];
+      store.saveTemplaterState(templater.state(), Date.now() / 1000);
+      const result = store.commit();
+      if (result.error) throw result.error;
+      return { moved, rowsBefore };
+    };
+    const target = `${method ?? '*'} ${opts.host !== undefined ? normalizeHost(opts.host) : '*'}${template ?? opts.path ?? ''}`;
+    let done: { moved: number; rowsBefore: EndpointRow[] };
+    try {
+      done = cliAuditTrail(map.db, map.file, config).audited(apply, ({ moved }) => ({
+        actor: localActor(),
+        action: `endpoint.${action}`,
+        target,
+        details: { ...(template !== undefined ? { template } : {}), ...(opts.path !== undefined ? { path: opts.path } : {}), remapped: remaps.length, moved },
+      })).result;
+    } catch (err) {
+      if (err instanceof StoreError) throw new CliFailure(`endpoint ${action} not saved (nor its audit record): ${err.message}`);
+      throw err;
     }
-    // Only the concrete path was pinned when split --path is used; read the rows before saving.
-    const rowsBefore = action === 'split' && opts.path !== undefined ? store.list() : [];
-    store.saveTemplaterState(templater.state(), Date.now() / 1000);
-    const result = store.commit();
-    if (result.error) throw result.error;
-    process.stdout.write(outcome(action, template, opts, remaps, moved, rowsBefore));
+    process.stdout.write(outcome(action, template, opts, remaps, done.moved, done.rowsBefore));
     return 0;
   } finally {
     map.db.close();

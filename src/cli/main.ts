@@ -22,6 +22,7 @@ import { registerSimulate } from './simulate';
 import { registerTrain } from './train-payload';
 import { registerClassify } from './classify';
 import { registerModel } from './model';
+import { registerAudit } from './audit';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -155,6 +156,7 @@ program
   .option('--note <text>', 'why')
   .option('--suppress', 'false positive: suppress this detector for this identity/client and endpoint')
   .option('--suppress-for <span>', 'how long the suppression lasts (seconds, or 12h, 30d); default until deleted')
+  .option('--allow-wide', 'create the suppression even when it is wide (the alert names no identity, client or endpoint)')
   .option('--by <name>', 'who gives the verdict (default: the OS user)')
   .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
   .option('-c, --config <file>', 'YAML config file')
@@ -178,6 +180,7 @@ registerLimits(program, settle);
 registerTrain(program, settle);
 registerClassify(program, settle);
 registerModel(program, settle);
+registerAudit(program, settle);
 registerSimulate(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

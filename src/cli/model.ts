@@ -1,6 +1,7 @@
 // `tapwatch model list|show [VERSION]|rollback [VERSION]` (--db like the other commands): the session
 // model's versions kept in `models/session/` beside the state database, with the metrics each was
-// accepted on; rollback points `current` at an older version, which the sensor loads at its next start.
+// accepted on; rollback points `current` at an older version, which the sensor loads at its next start,
+// and writes its audit record to the state database (the pointer is put back if that fails).
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { modelStateDir } from '../models';
@@ -8,7 +9,10 @@ import { VersionStore, versionName, type VersionMetadata } from '../models/sessi
 import { defaultDatabasePath } from '../store/paths';
 import { resolveConfig, type CommonOptions } from './options';
 import { table } from './table';
-import { UsageError } from './usage-error';
+import { CliFailure, UsageError } from './usage-error';
+import { cliAuditTrail, localActor } from './cli-audit';
+import { openStateDatabase } from './stored-map';
+import { StoreError } from '../store/database';
 
 export interface ModelOptions extends CommonOptions {
   db?: string;
@@ -135,7 +139,28 @@ export function modelRollback(version: string | undefined, opts: ModelOptions): 
     target = older[older.length - 1] as number;
   }
   if (!kept.includes(target)) throw new UsageError(`no version ${versionName(target)} in ${store.dir}; kept: ${kept.map(versionName).join(', ')}`);
-  store.setCurrent(target);
+  const config = resolveConfig(opts);
+  const opened = openStateDatabase(opts.db, config.store.path);
+  if (!opened) return 1;
+  try {
+    cliAuditTrail(opened.db, opened.file, config).audited(
+      () => store.setCurrent(target),
+      () => ({
+        actor: localActor(),
+        action: 'model.rollback',
+        target: versionName(target),
+        details: { model: SESSION_MODEL, previous: current === null ? null : versionName(current) },
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    // the pointer moved before the audit record failed: no rollback without its record
+    if (current !== null && store.current() !== current) store.setCurrent(current);
+    const state = current !== null ? `the rollback was undone (${versionName(current)} stays current)` : `${versionName(target)} is current now`;
+    throw new CliFailure(`cannot write the rollback's audit record, so ${state}: ${err.message}`);
+  } finally {
+    opened.db.close();
+  }
   if (opts.format === 'json') process.stdout.write(JSON.stringify({ current: target, previous: current }) + '\n');
   else process.stdout.write(`current session model: ${versionName(target)} (was ${current === null ? 'none' : versionName(current)}); a running sensor loads it at its next start (restart 'tapwatch run' or the service)\n`);
   return 0;

@@ -4,6 +4,7 @@
 // descriptions (`.describe()` is outermost so the text survives `.default()` wrapping).
 import { z } from 'zod';
 import { alertingSchema } from '../alerting/config';
+import { auditSchema } from '../audit/config';
 import { captureSchema } from '../capture/config';
 import { apiSchema, daemonSchema, logSchema, mirrorHealthSchema } from '../daemon/config';
 import { decodeSchema } from '../decode/config';
@@ -28,6 +29,7 @@ export const configSchema = z
     features: featuresSchema.default(featuresSchema.parse({})).describe('Behaviour baselines per identity, client IP, endpoint and (identity, endpoint), on packet time, and the feature vectors read by detectors and models.'),
     store: storeSchema.default(storeSchema.parse({})).describe('The SQLite state database.'),
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
+    audit: auditSchema.default(auditSchema.parse({})).describe('The audit trail of analyst actions (feedback, suppressions, endpoint edits, model rollback, tokens).'),
     detectors: detectorsSchema.default(detectorsSchema.parse({})).describe("Options of each detector, under its own key (src/detectors/README.md)."),
     models: modelsSchema.default(modelsSchema.parse({})).describe('TF.js models: backend, session autoencoder, payload classifier.'),
     outputs: outputsSchema.default(outputsSchema.parse({})).describe('Where alerts are delivered.'),

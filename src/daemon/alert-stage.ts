@@ -1,11 +1,12 @@
 // The alerting stage: findings (today from the inventory; detectors and models later) go through
 // the policy (suppression, dedupe, rate bound, severity, playbook); every alert is stored in SQLite
 // before any sink sees it, then queued in the durable outbox for each destination whose filter it
-// passes, and delivered in order by the dispatcher.
+// passes, and delivered in order by the dispatcher. Analyst actions' audit records take the same
+// outbox to every destination that takes them (`audit(entry)`, the daemon's AuditSink).
 import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { Logger } from '../core/logger';
-import { AlertPolicy, AlertStore, findingsFromInventoryEvent, suppressionsFromConfig, type PolicyResult } from '../alerting';
+import { AlertIdGenerator, AlertPolicy, AlertStore, findingsFromInventoryEvent, suppressionsFromConfig, type PolicyResult } from '../alerting';
 import type { Alert, Finding } from '../alerting/types';
 import type { InventoryEvent } from '../inventory/types';
 import { createDestinations, type Destination } from '../outputs/destinations';
@@ -13,11 +14,23 @@ import { Dispatcher } from '../outputs/outbox/dispatcher';
 import { Outbox } from '../outputs/outbox/outbox';
 import type { Db } from '../store/database';
 import { matchesFilter } from '../outputs/webhook/filter';
+import { AuditLog } from '../audit/audit-log';
+import { auditTrail, type AuditTrail } from '../audit/audit-trail';
+import type { AuditEntry, AuditRecord } from '../audit/types';
+import os from 'node:os';
 
 export interface AlertStage {
   readonly policy: AlertPolicy;
   readonly store: AlertStore;
   readonly outbox: Outbox;
+  readonly auditLog: AuditLog;
+  /**
+   * The daemon's AuditSink: stores the record and queues it for every destination that takes audit
+   * records (whatever its filter), then wakes delivery. Throws StoreError when it cannot be stored.
+   */
+  audit(entry: AuditEntry): AuditRecord;
+  /** An action and its audit record in one transaction (see AuditTrail.audited). */
+  audited: AuditTrail['audited'];
   /** The destinations now configured (replaced by reconfigure). */
   readonly destinations: readonly Destination[];
   /** One finding through the policy; returns what the policy decided. */
@@ -48,7 +61,7 @@ export function openAlertStage(
   log: Logger,
   onAlert: (alert: Alert, result: PolicyResult) => void,
 ): AlertStage {
-  const store = new AlertStore(db, dbFile);
+  const store = new AlertStore(db, dbFile, undefined, config.alerting.maxSuppressionPrefix);
   // a copy of the config's rules in the database, so `tapwatch alerts` can show them
   store.syncConfigSuppressions(suppressionsFromConfig(config.alerting.suppressions));
   const policy = new AlertPolicy(config.alerting, counters, { suppressions: store });
@@ -63,6 +76,18 @@ export function openAlertStage(
   let destinations = createDestinations(config.outputs, counters);
   let dispatcher = startDispatcher(destinations);
   let outputsJson = JSON.stringify(config.outputs);
+  let sensor = config.alerting.sensor || os.hostname();
+
+  const auditLog = new AuditLog(db, dbFile, { maxRecords: config.audit.maxRecords, counters, ids: new AlertIdGenerator() });
+  const trail = auditTrail({
+    db,
+    file: dbFile,
+    log: auditLog,
+    outbox,
+    destinations: () => destinations.filter((d) => d.audit).map((d) => d.transport.name),
+    sensor: () => sensor,
+    onQueued: () => dispatcher.notify(),
+  });
 
   // Retention: the count bound at open, both bounds after every PRUNE_EVERY new alerts. Age is
   // packet time (a replay of an old capture does not expire what it just raised).
@@ -122,6 +147,9 @@ export function openAlertStage(
     policy,
     store,
     outbox,
+    auditLog,
+    audit: (entry) => trail.record(entry),
+    audited: (action, entryOf) => trail.audited(action, entryOf),
     get destinations(): readonly Destination[] {
       return destinations;
     },
@@ -142,6 +170,9 @@ export function openAlertStage(
       const nextDestinations = nextJson === outputsJson ? null : createDestinations(next.outputs, counters);
       policy.reconfigure(next.alerting);
       policyConfig = next.alerting;
+      store.suppressionBound = next.alerting.maxSuppressionPrefix;
+      auditLog.maxRecords = next.audit.maxRecords;
+      sensor = next.alerting.sensor || os.hostname();
       if (!nextDestinations) return;
       await dispatcher.stop({ drainMs });
       destinations = nextDestinations;

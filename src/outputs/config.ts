@@ -1,13 +1,30 @@
 // The outputs section: webhook and syslog destinations and the outbox in front of them. Composed into
-// the full schema by config/schema.ts.
+// the full schema by config/schema.ts. Each destination also takes `audit` here: whether it receives
+// the audit trail's records, which pass no severity, detector or host filter.
 import { z } from 'zod';
 import { syslogDestinationSchema } from './syslog/config';
-import { outboxSchema, webhooksSchema } from './webhook/config';
+import { outboxSchema, webhookDestinationSchema } from './webhook/config';
+
+const audit = z
+  .boolean()
+  .default(true)
+  .describe('Send audit records (feedback, suppressions, endpoint edits, model rollback, tokens) here whatever the filter; false = none.');
+
+const webhookDestination = webhookDestinationSchema.safeExtend({ audit });
+// the syslog schema fills protocol defaults in a transform after its checks: extend the checked
+// object, then apply the same transform to the rest
+const syslogDestination = syslogDestinationSchema.in
+  .safeExtend({ audit })
+  .transform(({ audit: takesAudit, ...rest }) => ({ ...syslogDestinationSchema.out.parse(rest), audit: takesAudit }));
 
 export const outputsSchema = z
   .object({
-    webhooks: webhooksSchema.describe('JSON POST destinations (signed, retried, durable outbox).'),
-    syslog: z.array(syslogDestinationSchema).default([]).describe('Syslog collectors: RFC 5424 over udp / tcp / tls / unix stream socket, JSON or CEF body.'),
+    webhooks: z
+      .array(webhookDestination)
+      .default([])
+      .refine((list) => new Set(list.map((d) => d.name)).size === list.length, { message: 'webhook names must be unique' })
+      .describe('JSON POST destinations (signed, retried, durable outbox).'),
+    syslog: z.array(syslogDestination).default([]).describe('Syslog collectors: RFC 5424 over udp / tcp / tls / unix stream socket, JSON or CEF body.'),
     outbox: outboxSchema.default(outboxSchema.parse({})).describe('The durable per-destination queue in front of every output.'),
   })
   .strict()

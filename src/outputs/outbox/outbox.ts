@@ -3,7 +3,10 @@
 // SIGKILL right after it loses nothing; WAL with synchronous=NORMAL can still lose the last commits
 // on power loss, which is the store's trade-off for every table). Rows leave only by `ack` (delivered
 // or rejected for good) or by the backlog bound, which drops the oldest alert of the lowest severity
-// so a critical alert is never dropped while an info one is queued.
+// so a critical alert is never dropped while an info one is queued. Another process may queue rows
+// in the same file (the CLI's audit records): the cached counts are dropped whenever SQLite reports
+// a commit by another connection, and writes inside a caller's transaction (which may still roll
+// back) count from the table without caching.
 import type { Alert } from '../../alerting/types';
 import { SEVERITIES } from '../../alerting/types';
 import type { Counters } from '../../core/counters';
@@ -46,6 +49,8 @@ export class Outbox {
   private readonly now: () => number;
   /** Queued rows per destination; loaded from the table on first use, then kept in step. */
   private readonly counts = new Map<string, number>();
+  /** PRAGMA data_version when `counts` was last known good: it changes when another connection commits. */
+  private dataVersion = -1;
   /** Highest sequence handed out by `lease` per destination: in flight, so never dropped. */
   private readonly leasedUpTo = new Map<string, number>();
   private readonly file: string;
@@ -57,6 +62,7 @@ export class Outbox {
   private readonly peekStmt;
   private readonly deleteStmt;
   private readonly failStmt;
+  private readonly dataVersionStmt;
 
   constructor(
     private readonly db: Db,
@@ -86,6 +92,7 @@ export class Outbox {
        FROM outbox WHERE destination = ? ORDER BY seq LIMIT ?`,
     );
     this.deleteStmt = db.prepare('DELETE FROM outbox WHERE destination = ? AND seq = ?');
+    this.dataVersionStmt = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.failStmt = db.prepare(
       'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE destination = ? AND seq = ?',
     );
@@ -103,10 +110,12 @@ export class Outbox {
     const json = JSON.stringify(alert);
     const createdAt = this.now();
     const after = new Map<string, { count: number; dropped: number }>();
+    // inside the caller's transaction, which may yet roll back: nothing cached from it
+    const nested = this.db.inTransaction;
     const write = this.db.transaction(() => {
       for (const destination of targets) {
         // Read the committed count before the insert, so the lazy load cannot count the new row.
-        let count = this.queued(destination) + 1;
+        let count = this.queued(destination, !nested) + 1;
         const { seq } = this.nextSeqStmt.get(destination) as { seq: number };
         this.insertStmt.run(destination, seq, alert.id, severity, json, createdAt);
         let dropped = 0;
@@ -125,7 +134,8 @@ export class Outbox {
     }
     // Only after the commit: a rolled-back transaction must not move the counts.
     for (const [destination, { count, dropped }] of after) {
-      this.counts.set(destination, count);
+      if (nested) this.counts.delete(destination);
+      else this.counts.set(destination, count);
       this.opts.counters.inc(`outputs.${destination}.enqueued`);
       if (dropped > 0) {
         this.opts.counters.inc(`outputs.${destination}.dropped_backlog`, dropped);
@@ -167,9 +177,10 @@ export class Outbox {
   ack(destination: string, seqs: readonly number[]): number {
     let removed = 0;
     let before = 0;
+    const nested = this.db.inTransaction;
     const remove = this.db.transaction(() => {
       // Read the count before the delete: a lazy load after it would already miss the acked rows.
-      before = this.queued(destination);
+      before = this.queued(destination, !nested);
       for (const seq of seqs) removed += this.deleteStmt.run(destination, seq).changes;
     });
     try {
@@ -177,7 +188,8 @@ export class Outbox {
     } catch (err) {
       throw toStoreError(err, this.file, 'removing delivered alerts from the outbox');
     }
-    if (removed > 0) this.counts.set(destination, before - removed);
+    if (nested) this.counts.delete(destination);
+    else if (removed > 0) this.counts.set(destination, before - removed);
     return removed;
   }
 
@@ -206,11 +218,22 @@ export class Outbox {
     );
   }
 
-  private queued(destination: string): number {
-    let n = this.counts.get(destination);
+  private queued(destination: string, cache = true): number {
+    let version: number;
+    try {
+      version = this.dataVersionStmt.get() as number;
+    } catch (err) {
+      throw toStoreError(err, this.file, 'reading the outbox');
+    }
+    if (version !== this.dataVersion) {
+      // another process committed (rows it queued, or acked): count again from the table
+      this.counts.clear();
+      this.dataVersion = version;
+    }
+    let n = cache ? this.counts.get(destination) : undefined;
     if (n === undefined) {
       n = this.countStmt.get(destination)?.n ?? 0;
-      this.counts.set(destination, n);
+      if (cache) this.counts.set(destination, n);
     }
     return n;
   }

@@ -26,7 +26,7 @@ t.test('refusals', async (t) => {
     ['unknown action', { playbook: { high: 'nuke' } }],
   ];
   for (const [name, input] of bad) t.notOk(alertingSchema.safeParse(input).success, name);
-  t.ok(alertingSchema.safeParse({ suppressions: [{ client: '2001:db8::/32', expires: '2030-01-01T00:00:00Z', reason: 'lab' }] }).success);
+  t.ok(alertingSchema.safeParse({ suppressions: [{ client: '2001:db8::/32', expires: '2030-01-01T00:00:00Z', reason: 'lab', allowWide: true }] }).success);
 });
 
 t.test('address ranges', async (t) => {

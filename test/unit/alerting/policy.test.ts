@@ -96,7 +96,7 @@ t.test('suppression by each key; non-matching findings still alert', async (t) =
     { name: 'endpoint host only', rule: { host: 'internal.example.com' }, hit: { endpoint: { host: 'internal.example.com', method: 'GET', template: '/' } }, miss: {} },
   ];
   for (const c of cases) {
-    const { p, counters } = policy({ suppressions: [{ ...c.rule, reason: c.name }] });
+    const { p, counters } = policy({ suppressions: [{ ...c.rule, reason: c.name, allowWide: true }] });
     const hit = p.process(finding(c.hit));
     t.equal(hit.outcome, 'suppressed', `${c.name}: matching finding suppressed`);
     t.equal(hit.alert, null);
@@ -105,7 +105,7 @@ t.test('suppression by each key; non-matching findings still alert', async (t) =
     t.equal(counters.get('alerting.suppressed'), 1, `${c.name}: counted`);
   }
   // A client rule never matches a finding without a client.
-  const { p } = policy({ suppressions: [{ client: '0.0.0.0/0' }] });
+  const { p } = policy({ suppressions: [{ client: '0.0.0.0/0', allowWide: true }] });
   t.equal(p.process(finding({ client: undefined, identity: 'apikey:k' })).outcome, 'new');
   t.equal(p.process(finding({ client: '192.0.2.1' })).outcome, 'suppressed', '0.0.0.0/0 matches every IPv4 client');
 });
@@ -118,7 +118,7 @@ t.test('suppression expiry is packet time: suppressed before, alerted from then 
   t.equal(p.process(finding({ ts: T0 + 600 })).outcome, 'new');
   t.equal(counters.get('alerting.suppressed'), 2);
   // An offset time means the same instant.
-  const offset = policy({ suppressions: [{ detector: 'credential-stuffing', expires: '2023-11-15T00:13:20+02:00' }] });
+  const offset = policy({ suppressions: [{ detector: 'credential-stuffing', expires: '2023-11-15T00:13:20+02:00', allowWide: true }] });
   t.equal(offset.p.process(finding({ ts: T0 - 1 })).outcome, 'suppressed');
   t.equal(offset.p.process(finding({ ts: T0 })).outcome, 'new', '2023-11-15T00:13:20+02:00 is T0');
 });

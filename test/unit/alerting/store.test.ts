@@ -149,7 +149,7 @@ t.test('feedback suppression for an alert without identity uses the client; expi
 
 t.test('suppressions: add, list, delete; config rows are replaced, not applied from the database', async (t) => {
   const { store, db } = open('suppressions');
-  const s = store.addSuppression({ client: '10.0.0.0/8', reason: 'internal scanners' });
+  const s = store.addSuppression({ client: '10.0.0.0/8', reason: 'internal scanners' }, 'feedback', { allowWide: true });
   t.match(store.listSuppressions(0), [{ id: s.id, client: '10.0.0.0/8', source: 'feedback', reason: 'internal scanners' }]);
   store.syncConfigSuppressions([{ detector: 'scraping', reason: 'a' }, { detector: 'bola', reason: 'b' }]);
   store.syncConfigSuppressions([{ detector: 'scraping', reason: 'a' }]);
