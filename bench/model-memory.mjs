@@ -29,7 +29,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (argv[i] === '--models-off') opts.models = false;
   else opts.files.push(argv[i]);
 }
-if (opts.files.length === 0 || typeof global.gc !== 'function') {
+if (opts.files.length === 0 || typeof globalThis.gc !== 'function') {
   console.error('usage: node --expose-gc bench/model-memory.mjs [--out FILE.json] [--every-sec N] [--models-off] FILE...');
   process.exit(1);
 }
@@ -46,7 +46,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapwatch-model-memory-'));
 const samples = [];
 let next = null;
 const sample = (packetTs) => {
-  global.gc();
+  globalThis.gc();
   const m = tf.memory();
   const mem = process.memoryUsage();
   samples.push({

@@ -23,6 +23,7 @@ import { registerTrain } from './train-payload';
 import { registerClassify } from './classify';
 import { registerModel } from './model';
 import { registerAudit } from './audit';
+import { registerToken } from './token';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -182,6 +183,7 @@ registerClassify(program, settle);
 registerModel(program, settle);
 registerAudit(program, settle);
 registerSimulate(program, settle);
+registerToken(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander printed its message already (and --help / --version exit 0)

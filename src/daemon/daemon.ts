@@ -17,6 +17,7 @@ import type { Stages } from './stages';
 import { loadSpecs } from './inventory-stage';
 import { credentialOptionsFor } from './credential-options';
 import { startHttpApi, type HttpApi } from './http-api';
+import { ApiTokens, apiTokensPathFor } from './api-tokens';
 import { SensorMetrics, stageMetricsSources } from './metrics';
 import { MirrorHealth } from './mirror-health';
 import { SystemdNotifier } from './systemd';
@@ -134,7 +135,12 @@ export class Daemon {
       ...stageMetricsSources(() => this.stages),
     });
     if (config.api.enabled) {
+      // made at first start (admin + reader); `tapwatch token rotate` changes it while we run
+      const { tokens, created } = ApiTokens.open(apiTokensPathFor(this.opts.dbPath), (err) => this.log.error({ err: err.message }, 'api tokens: cannot re-read the token file; keeping the previous tokens'));
+      if (created) this.log.info({ file: tokens.file }, 'api tokens created (admin, reader); print one with `tapwatch token show NAME`');
       this.api = await startHttpApi(config.api, {
+        tokens,
+        counters: this.sensor.counters,
         metrics: this.metrics,
         readiness: () => ({
           captureOpen: supervisor.open,
@@ -142,10 +148,17 @@ export class Daemon {
           ...(supervisor.open || !supervisor.lastError ? {} : { reasons: [`capture: ${supervisor.lastError.message}`] }),
         }),
         alerts: () => this.stages?.alerts.store ?? null,
+        audited: (action, entryOf) => {
+          if (!this.stages) throw new Error('the alert stage is not open');
+          return this.stages.alerts.audited(action, entryOf);
+        },
         ...(this.mirror ? { mirror: this.mirror } : {}),
         onError: (err) => this.log.warn({ err: err.message }, 'http api error'),
       });
-      this.log.info({ listen: this.api.address }, 'http api listening (/metrics, /healthz, /readyz, /alerts)');
+      this.log.info(
+        { listen: this.api.address, protocol: this.api.protocol, ...(this.api.socketPath !== null ? { socket: this.api.socketPath } : {}) },
+        'http api listening (/metrics, /healthz, /readyz, /alerts)',
+      );
     }
     this.startTimers();
     this.notifier.ready(`capturing on ${config.capture.interface}`);

@@ -1,16 +1,24 @@
 // The sensor's local HTTP port (DESIGN §7): Prometheus /metrics, /healthz (the process answers),
 // /readyz (capture open, stages up, event loop responsive), and the alert API for analysts:
-// GET /alerts and POST /alerts/{id}/feedback. Listens only where configured (127.0.0.1 by default),
-// bounds request bodies and time, and answers garbage with a 4xx instead of failing.
+// GET /alerts and POST /alerts/{id}/feedback. Listens only where configured (127.0.0.1 by default;
+// elsewhere only over TLS), optionally also on a 0600 unix socket; every route but the health probes
+// needs a token (api-auth.ts). Bounds request bodies and time, and answers garbage with a 4xx.
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { AlertStore } from '../alerting/store';
-import { UnknownAlertError } from '../alerting/store';
+import { UnknownAlertError, type AlertStore, type FeedbackResult } from '../alerting/store';
+import { WideSuppressionError } from '../alerting/suppression';
 import { SEVERITIES, type Severity } from '../alerting/types';
 import type { MirrorWarning } from './mirror-health';
-import type { ApiConfig } from './config';
+import { insecureListenReason, MAX_SOCKET_PATH_BYTES, type ApiConfig } from './config';
 import type { SensorMetrics } from './metrics';
+import type { Counters } from '../core/counters';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { AuditEntry } from '../audit/types';
+import type { ApiTokens } from './api-tokens';
+import { ApiAuth, type Principal, type RouteAccess } from './api-auth';
 
 /** What /readyz judges; the daemon fills it in from its live state. */
 export interface ReadinessState {
@@ -28,11 +36,21 @@ export interface HttpApiDeps {
   readonly mirror?: { readonly warnings: readonly MirrorWarning[] };
   /** Errors the API could not answer cleanly (logged by the daemon). */
   readonly onError?: (err: Error) => void;
+  /** The token file (api-tokens.ts), re-read when it changes. */
+  readonly tokens: ApiTokens;
+  /** The sensor's counters: auth failures, rate limiting, evictions (shown on /metrics). */
+  readonly counters: Counters;
+  /** Runs an analyst action and stores and queues its audit record in one transaction (the audit trail). */
+  readonly audited?: AuditTrail['audited'];
 }
 
 export interface HttpApi {
   /** Where it listens (the real port when configured with 0). */
   readonly address: { host: string; port: number };
+  /** https when api.tls is set. */
+  readonly protocol: 'http' | 'https';
+  /** The unix socket, when api.socket.path is set. */
+  readonly socketPath: string | null;
   close(): Promise<void>;
 }
 
@@ -43,6 +61,7 @@ const feedbackSchema = z
     suppress: z.boolean().default(false),
     suppressForSec: z.number().positive().max(10 * 365 * 24 * 3600).optional(),
     by: z.string().min(1).max(256).optional(),
+    allowWide: z.boolean().default(false),
   })
   .strict();
 
@@ -50,8 +69,23 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+  }
+}
+
+/** A configuration the API refuses to start with (an insecure listen address, unreadable TLS files). */
+export class ApiStartError extends Error {
+  override readonly name = 'ApiStartError';
+  readonly code = 'API_START';
+}
+
+function readPem(key: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ApiStartError(`${key} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
@@ -124,7 +158,7 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
     return { count: alerts.length, alerts };
   };
 
-  const routeFeedback = async (req: http.IncomingMessage, id: string): Promise<unknown> => {
+  const routeFeedback = async (req: http.IncomingMessage, id: string, who: Principal): Promise<unknown> => {
     const store = deps.alerts();
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\b/i.test(type)) throw new HttpError(415, 'content-type: expected application/json');
@@ -142,16 +176,36 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
     if (f.suppressForSec !== undefined && !(f.verdict === 'false-positive' && f.suppress)) {
       throw new HttpError(400, 'suppressForSec: only with verdict false-positive and suppress true');
     }
-    try {
-      return store.recordFeedback(id, f.verdict, f.note, {
+    // the authenticated name is who gave it; a `by` in the body is only a claim
+    const feedback = (): FeedbackResult =>
+      store.recordFeedback(id, f.verdict, f.note, {
         suppress: f.suppress,
         ...(f.suppressForSec !== undefined ? { suppressForSec: f.suppressForSec } : {}),
-        ...(f.by !== undefined ? { by: f.by } : {}),
+        by: who.name,
+        allowWide: f.allowWide,
       });
+    const entryOf = (r: FeedbackResult): AuditEntry => ({
+      actor: { kind: who.kind, name: who.name, address: who.address },
+      action: 'alert.feedback',
+      target: id,
+      details: {
+        verdict: f.verdict,
+        note: f.note,
+        suppression: r.suppression,
+        ...(f.allowWide ? { allowWide: true } : {}),
+        ...(f.by !== undefined ? { claimedBy: f.by } : {}),
+      },
+    });
+    let result: FeedbackResult;
+    try {
+      // the verdict and its audit record in one transaction: neither is kept without the other
+      result = deps.audited ? deps.audited(feedback, entryOf).result : feedback();
     } catch (err) {
       if (err instanceof UnknownAlertError || (err as { cause?: unknown }).cause instanceof UnknownAlertError) throw new HttpError(404, `no alert with id ${id}`);
+      if (err instanceof WideSuppressionError) throw new HttpError(400, `alert ${id}: ${err.why}; nothing was recorded; send allowWide: true to suppress it anyway`);
       throw err;
     }
+    return result;
   };
 
   const readyz = (): { status: number; body: unknown } => {
@@ -175,7 +229,16 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
     };
   };
 
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+  const auth = new ApiAuth(config.auth, deps.tokens, deps.counters);
+  /** Unknown paths need a token too: probing for routes is not free. */
+  const accessOf = (path: string): RouteAccess => {
+    if (path === '/healthz' || path === '/readyz') return 'open';
+    if (path === '/metrics') return config.metricsWithoutToken ? 'open' : 'read';
+    if (/^\/alerts\/[^/]+\/feedback$/.test(path)) return 'admin';
+    return 'read';
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, viaSocket: boolean): Promise<void> => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
@@ -184,6 +247,10 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
     }
     const method = req.method ?? '';
     const path = url.pathname;
+    const need = accessOf(path);
+    const checked = viaSocket ? auth.socket(config.socket.role, need) : auth.check(req.headers.authorization, req.socket.remoteAddress ?? '', need);
+    if (!checked.ok) throw new HttpError(checked.status, checked.message, checked.headers);
+    const who = checked.principal;
     const only = (allowed: string): void => {
       if (method !== allowed && !(allowed === 'GET' && method === 'HEAD')) throw new HttpError(405, `${path}: method ${method} not allowed (${allowed})`);
     };
@@ -219,45 +286,127 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
       } catch {
         throw new HttpError(400, 'alert id: bad percent-encoding');
       }
-      sendJson(res, 200, await routeFeedback(req, id));
+      sendJson(res, 200, await routeFeedback(req, id, who!));
       return;
     }
     throw new HttpError(404, `${path}: not found (/metrics, /healthz, /readyz, /alerts, /alerts/{id}/feedback)`);
   };
 
-  const server = http.createServer({ requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 60_000) }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : 500;
-      if (!(err instanceof HttpError)) deps.onError?.(err as Error);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const headers: Record<string, string> = {};
-      // after an unread body the connection cannot carry another request
-      if (status === 413 || status === 415) headers['connection'] = 'close';
-      sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' }, headers);
-    });
-  });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+  const listener =
+    (viaSocket: boolean) =>
+    (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      handle(req, res, viaSocket).catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (!(err instanceof HttpError)) deps.onError?.(err as Error);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const headers: Record<string, string> = { ...(err instanceof HttpError ? err.headers : {}) };
+        // after an unread body the connection cannot carry another request
+        if (status === 413 || status === 415 || !req.complete) headers['connection'] = 'close';
+        sendJson(res, status, { error: err instanceof HttpError ? err.message : 'internal error' }, headers);
+      });
+    };
+  const onClientError = (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void => {
     // malformed requests (not HTTP, oversized headers): a bare 400 and close
     if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
-  });
+  };
+  const timeouts = { requestTimeout: config.requestTimeoutMs, headersTimeout: Math.min(config.requestTimeoutMs, 60_000) };
 
-  return new Promise((resolve, reject) => {
+  // refused before anything listens: a token must never cross the network in clear text
+  const insecure = insecureListenReason(config);
+  if (insecure) return Promise.reject(new ApiStartError(`api.listen.host ${insecure}`));
+  let server: http.Server;
+  const tls = config.tls.certFile !== '';
+  try {
+    server = tls ? https.createServer({ ...timeouts, ...tlsOptions(config.tls) }, listener(false)) : http.createServer(timeouts, listener(false));
+  } catch (err) {
+    return Promise.reject(err instanceof ApiStartError ? err : new ApiStartError(`api.tls: cannot use the certificate and key: ${(err as Error).message}`));
+  }
+  server.on('clientError', onClientError);
+
+  const listenTcp = new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => {
       server.removeListener('error', reject);
-      const addr = server.address() as AddressInfo;
-      resolve({
-        address: { host: addr.address, port: addr.port },
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
+      resolve();
     });
   });
+  const closeServer = (s: http.Server): Promise<void> =>
+    new Promise<void>((done) => {
+      s.close(() => done());
+      s.closeAllConnections();
+    });
+
+  return listenTcp.then(async () => {
+    let socketServer: http.Server | null = null;
+    if (config.socket.path !== '') {
+      socketServer = http.createServer(timeouts, listener(true));
+      socketServer.on('clientError', onClientError);
+      try {
+        await listenSocket(socketServer, config.socket.path);
+      } catch (err) {
+        await closeServer(server);
+        throw err;
+      }
+    }
+    const addr = server.address() as AddressInfo;
+    return {
+      address: { host: addr.address, port: addr.port },
+      protocol: tls ? 'https' : 'http',
+      socketPath: socketServer ? config.socket.path : null,
+      close: async () => {
+        await Promise.all([closeServer(server), socketServer ? closeServer(socketServer) : Promise.resolve()]);
+      },
+    } satisfies HttpApi;
+  });
+}
+
+function tlsOptions(tls: ApiConfig['tls']): https.ServerOptions {
+  const options: https.ServerOptions = { cert: readPem('api.tls.certFile', tls.certFile), key: readPem('api.tls.keyFile', tls.keyFile), minVersion: 'TLSv1.2' };
+  if (tls.clientCaFile !== '') {
+    // mutual TLS: the handshake fails without a certificate this CA signed; the token is still needed
+    options.ca = readPem('api.tls.clientCaFile', tls.clientCaFile);
+    options.requestCert = true;
+    options.rejectUnauthorized = true;
+  }
+  return options;
+}
+
+/** Listens on a unix socket only its owner can use: a stale file goes, the mode is 0600 from the start. */
+async function listenSocket(server: http.Server, file: string): Promise<void> {
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH_BYTES) throw new ApiStartError(`api.socket.path ${file} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit of a unix socket path; choose a shorter one`);
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ApiStartError(`api.socket.path ${file}: ${(err as Error).message}`);
+  }
+  if (st) {
+    if (!st.isSocket()) throw new ApiStartError(`api.socket.path ${file} exists and is not a socket; remove it or choose another path`);
+    fs.rmSync(file, { force: true });
+  }
+  // the umask covers the moment between bind and chmod; bind happens inside listen()
+  // (synchronously), so the umask is put back before anything else runs
+  const old = process.umask(0o177);
+  let listening: Promise<void>;
+  try {
+    listening = new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(file, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(old);
+  }
+  try {
+    await listening;
+  } catch (err) {
+    throw new ApiStartError(`api.socket.path ${file}: cannot listen (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  fs.chmodSync(file, 0o600);
 }

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -56,10 +56,16 @@ async function api(port: number, p: string): Promise<void> {
   await getJson(port, p);
 }
 
-async function getText(port: number, p: string): Promise<{ status: number; body: string }> {
+/** A token of the daemon's token file (beside its database), as `tapwatch token show` prints it. */
+function apiToken(db: string, name = 'reader'): string {
+  const file = JSON.parse(readFileSync(path.join(path.dirname(db), 'api-tokens.json'), 'utf8')) as { tokens: { name: string; token: string }[] };
+  return file.tokens.find((x) => x.name === name)!.token;
+}
+
+async function getText(port: number, p: string, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path: p }, (res) => {
+      .get({ host: '127.0.0.1', port, path: p, headers: token !== undefined ? { authorization: `Bearer ${token}` } : {} }, (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (d: string) => (body += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -170,7 +176,8 @@ t.test('daemon on lo: alerts to webhook and syslog, SIGHUP reloads, SIGTERM flus
   t.equal((await getText(port, '/readyz')).status, 200, 'ready');
   t.equal((await getText(port, '/healthz')).status, 200, 'healthy');
   await waitFor('deliveries settled', () => hook.received.length === d.lines.filter((l) => String(l['msg']).startsWith('alert: ')).length, 5000);
-  const metrics = parseExposition((await getText(port, '/metrics')).body);
+  t.equal((await getText(port, '/metrics')).status, 401, '/metrics needs a token');
+  const metrics = parseExposition((await getText(port, '/metrics', apiToken(db))).body);
   // watched: 3 calls on A before the filter change, then /internal/b, c, f and b again on B
   t.equal(sampleValue(metrics, 'tapwatch_http_transactions_total'), 7, 'HTTP transactions = the calls on the watched ports');
   t.equal(sampleValue(metrics, 'tapwatch_output_delivered_total', { destination: 'soar' }), hook.received.length, 'delivered = what the webhook received');

@@ -19,6 +19,7 @@ import { finding, T0 } from '../unit/alerting/helpers';
 import { needsSharedData } from '../helpers/shared-data';
 import { parseExposition, sampleValue } from '../helpers/prom-text';
 import { ESPN, replay } from '../unit/daemon/replay';
+import { bearer, tokenFixture } from '../unit/daemon/api-fixture';
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -87,15 +88,21 @@ t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedD
   const metrics = new SensorMetrics({ sensor, capture: () => pcap, mirror: health, ...stageMetricsSources(() => stages) }, { lagWindowMs: 200 });
   t.teardown(() => metrics.stop());
   const readiness: ReadinessState = { captureOpen: false, stagesUp: true };
+  const auth = tokenFixture(dir);
   const api = await startHttpApi(apiSchema.parse({ listen: { host: '127.0.0.1', port: 0 }, maxBodyBytes: 1024 }), {
     metrics,
     readiness: () => readiness,
     alerts: () => store,
     mirror: health,
+    tokens: auth.tokens,
+    counters: sensor.counters,
   });
   t.teardown(() => api.close());
   t.equal(api.address.host, '127.0.0.1', 'listens on loopback only');
   const base = `http://127.0.0.1:${api.address.port}`;
+  // the admin token may use every route (api-auth.test.ts tests the roles)
+  const admin = auth.value('admin');
+  const fetch = (url: string, init: RequestInit = {}): Promise<Response> => globalThis.fetch(url, { ...init, headers: { ...bearer(admin), ...(init.headers as Record<string, string>) } });
 
   t.test('/metrics is the text format and equals the pipeline', async (t) => {
     const res = await fetch(`${base}/metrics`);
@@ -233,7 +240,7 @@ t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedD
     t.ok(body.suppression?.expiresAt !== undefined, 'the suppression expires');
     t.equal(store.getAlert(target.id)?.verdict, 'false-positive', 'stored on the alert');
     const fb = store.listFeedback().find((f) => f.alertId === target.id);
-    t.match(fb, { verdict: 'false-positive', note: 'test account', by: 'analyst' });
+    t.match(fb, { verdict: 'false-positive', note: 'test account', by: 'admin' }, 'given by the token, not by the body');
     const listed = (await (await fetch(`${base}/alerts?type=bola`)).json()) as { alerts: { verdict: string }[] };
     t.equal(listed.alerts[0]?.verdict, 'false-positive', 'GET /alerts shows the verdict');
 
@@ -273,7 +280,7 @@ t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedD
     t.match(await rawExchange(api.address.port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n${'X-Pad: y\r\n'.repeat(2000)}\r\n`), /^HTTP\/1\.1 (400|431)/, 'oversized headers are refused');
     const big = await rawExchange(
       api.address.port,
-      `POST /alerts/x/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"verdict":`,
+      `POST /alerts/x/feedback HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"verdict":`,
     );
     t.match(big, /^HTTP\/1\.1 413/, 'a declared huge body is refused before reading it');
     t.equal((await fetch(`${base}/healthz`)).status, 200, 'still serving');
@@ -283,15 +290,17 @@ t.test('HTTP API on a sensor that replayed a real capture', { skip: needsSharedD
 t.test('the API listens only where configured and refuses a taken port', async (t) => {
   const metrics = new SensorMetrics({ sensor: new Sensor(buildConfig({})) }, { defaultMetrics: false });
   t.teardown(() => metrics.stop());
-  const deps = { metrics, readiness: () => ({ captureOpen: true, stagesUp: true }), alerts: () => null };
+  const auth = tokenFixture(t.testdir());
+  const deps = { metrics, readiness: () => ({ captureOpen: true, stagesUp: true }), alerts: () => null, tokens: auth.tokens, counters: auth.counters };
   const api = await startHttpApi(apiSchema.parse({ listen: { port: 0 } }), deps);
   t.teardown(() => api.close());
   t.equal(api.address.host, '127.0.0.1', 'default host is loopback');
   t.equal(apiSchema.parse({}).listen.port, 9477, 'default port');
   await t.rejects(startHttpApi(apiSchema.parse({ listen: { port: api.address.port } }), deps), { code: 'EADDRINUSE' });
-  const res = await fetch(`http://127.0.0.1:${api.address.port}/alerts`);
+  const headers = bearer(auth.value('reader'));
+  const res = await fetch(`http://127.0.0.1:${api.address.port}/alerts`, { headers });
   t.equal(res.status, 503, 'no alert store: 503');
-  const text = await (await fetch(`http://127.0.0.1:${api.address.port}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${api.address.port}/metrics`, { headers })).text();
   t.notOk(/tapwatch_process_/.test(text), 'default metrics are optional');
   t.ok(parseExposition(text).has('tapwatch_packets_total'));
 });

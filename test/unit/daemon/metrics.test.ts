@@ -5,6 +5,7 @@ import { LiveSource } from '../../../src/capture/live-source';
 import { apiSchema } from '../../../src/daemon/config';
 import { startHttpApi } from '../../../src/daemon/http-api';
 import { SensorMetrics } from '../../../src/daemon/metrics';
+import { tokenFixture } from './api-fixture';
 import { getJson, startServer } from '../../helpers/http-load';
 import { needsSharedData } from '../../helpers/shared-data';
 import { parseExposition, sampleValue } from '../../helpers/prom-text';
@@ -66,6 +67,7 @@ t.test('a blocked event loop shows as lag and makes /readyz fail', async (t) => 
     metrics,
     readiness: () => ({ captureOpen: true, stagesUp: true }),
     alerts: () => null,
+    ...tokenFixture(t.testdir()),
   });
   t.teardown(() => api.close());
   const block = (ms: number): void => {
