@@ -4,6 +4,7 @@
 // never hides another; the rest are counted (`tapwatch alerts` lists them all).
 import type { AlertStore, StoredAlert } from '../alerting';
 import { SEVERITIES, type ExplanationFactor, type Severity } from '../alerting/types';
+import { escapeControl } from '../core/escape-control';
 
 /** Alerts shown in full per severity, or one per detector when more detectors share it; the others are counted. */
 export const ALERTS_SHOWN_PER_SEVERITY = 5;
@@ -90,5 +91,6 @@ export function alertReportText(store: AlertStore, listHint: string): string {
     const restText = [...rest].filter(([, n]) => n > 0).map(([type, n]) => `${n} ${type}`);
     if (restText.length > 0) lines.push(`  ... and ${restText.join(', ')} (${listHint})`);
   }
-  return lines.join('\n') + '\n';
+  // who, where and why carry text from traffic: shown escaped, never interpreted by the terminal
+  return lines.map(escapeControl).join('\n') + '\n';
 }

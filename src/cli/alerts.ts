@@ -2,6 +2,7 @@
 // analyst's verdict (stored for threshold tuning and training) and, for a false positive with
 // --suppress, a suppression of that alert's pattern that a running daemon picks up. The verdict and
 // its audit record (queued for the SIEM) are written in one transaction.
+import { safeJsonStringify } from '../core/escape-control';
 import { SEVERITIES, type Severity } from '../alerting/types';
 import { AlertStore, UnknownAlertError, type StoredAlert, type Verdict } from '../alerting';
 import type { AlertClock } from '../alerting/store';
@@ -101,7 +102,7 @@ export function alertsCommand(opts: AlertsOptions): number {
       limit,
     });
     if (opts.format === 'json') {
-      process.stdout.write(JSON.stringify(alerts.map((a) => ({ ...alertRecord(a), verdict: a.verdict })), null, 2) + '\n');
+      process.stdout.write(safeJsonStringify(alerts.map((a) => ({ ...alertRecord(a), verdict: a.verdict })), 2) + '\n');
       return 0;
     }
     const timeOf = (a: StoredAlert): number => (clock === 'wall' ? a.updatedAt : a.lastSeen);
@@ -147,7 +148,7 @@ export function feedbackCommand(alertId: string, opts: FeedbackCliOptions): numb
         details: { verdict: r.verdict, note: opts.note ?? '', ...(opts.by !== undefined ? { by: opts.by } : {}), suppression: r.suppression, ...(opts.allowWide ? { allowWide: true } : {}) },
       }),
     );
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(safeJsonStringify(result, 2) + '\n');
     return 0;
   } catch (err) {
     if (err instanceof UnknownAlertError) {

@@ -2,6 +2,7 @@
 // baselines learned about an identity (`user:alice`, `key:3f2a9c1b`, `ip:10.0.0.5`), a client IP or an
 // endpoint template (`/users/{id:int}`, `GET /users/{id:int}`, `GET api.example.com/users/{id:int}`),
 // in words an analyst reads, or as JSON. Not found, or no database: one plain sentence, exit 1.
+import { safeJsonStringify } from '../core/escape-control';
 import type { Command } from 'commander';
 import { countBaselines, findBaselines, similarKeys } from '../features/baseline-store';
 import { decodeBounds } from '../features/stage';
@@ -44,7 +45,7 @@ export function baselineCommand(what: string, opts: BaselineOptions): number {
     }
     const { learningPeriodSec, learningMinRequests } = config.features;
     const summaries = found.baselines.map((b) => ({ ...summarizeBaseline(b, learningPeriodSec, learningMinRequests), ...(found.topEndpoints.has(b.key) ? { topEndpoints: found.topEndpoints.get(b.key) } : {}) }));
-    process.stdout.write(opts.format === 'json' ? JSON.stringify(summaries, null, 2) + '\n' : summaries.map(textOf).join('\n'));
+    process.stdout.write(opts.format === 'json' ? safeJsonStringify(summaries, 2) + '\n' : summaries.map(textOf).join('\n'));
     return 0;
   } finally {
     db.close();

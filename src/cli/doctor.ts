@@ -1,7 +1,8 @@
 // `tapwatch doctor`: checks what a sensor box needs before `tapwatch run` can work and says what to
 // fix: the config, the interface (exists, up, opens for capture, promiscuous), privileges, libpcap,
-// the state directory, the OpenAPI specs, the alert destinations and the model backend.
-import { accessSync, constants as fsConstants, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// the state directory and the permissions of what it holds, the config file's permissions when it
+// holds secrets, the OpenAPI specs, the alert destinations and the model backend.
+import { accessSync, constants as fsConstants, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -22,6 +23,11 @@ import { ALL_MIGRATIONS } from '../daemon/migrations';
 import { createDestinations } from '../outputs/destinations';
 import { defaultDatabasePath } from '../store/paths';
 import { describeBackend, initBackend, installedNativePackages } from '../models/backend';
+import { parse as parseYaml } from 'yaml';
+import { isSecretKeyName, urlHasCredentials } from '../config/redact';
+import { configSchema } from '../config/schema';
+import { isSecretPath } from '../config/schema-walk';
+import { INSTALLATION_KEY_FILE } from '../core/installation-key';
 
 export type CheckStatus = 'ok' | 'info' | 'warn' | 'fail';
 
@@ -41,7 +47,15 @@ export interface DoctorOptions {
   iface?: string;
   /** Time allowed per destination connection. */
   connectTimeoutMs?: number;
+  /** The user the service runs as (systemd User=); default tapwatch. */
+  serviceUser?: string;
 }
+
+export const SERVICE_USER = 'tapwatch';
+/** Files beside the database that hold secrets or findings (api-tokens.json: the HTTP API's tokens). */
+const PRIVATE_STATE_FILES = ['-wal', '-shm', INSTALLATION_KEY_FILE, 'api-tokens.json'];
+/** Model version files looked at below models/ (a bound on the walk). */
+const MAX_MODEL_FILES = 200;
 
 /** Linux capability numbers (include/uapi/linux/capability.h). */
 const CAP_NET_ADMIN = 12;
@@ -203,6 +217,132 @@ function checkStateDir(config: Readonly<TapwatchConfig>): CheckResult {
   return check('state directory', 'ok', `${dir} is writable (database ${db}${existsSync(db) ? '' : ', not created yet'})`);
 }
 
+function octal(mode: number): string {
+  return (mode & 0o777).toString(8).padStart(4, '0');
+}
+
+/** uid of `user` in /etc/passwd, or undefined when there is no such user. */
+function userId(user: string): number | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [name, , uid] = line.split(':');
+      if (name === user && uid !== undefined && /^\d+$/.test(uid)) return Number(uid);
+    }
+  } catch {
+    // no passwd file: no service user to compare with
+  }
+  return undefined;
+}
+
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Up to `max` regular files below `dir`. */
+function filesBelow(dir: string, max: number): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.length >= max) return;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The state directory 0700 and what it holds (database, -wal/-shm, installation.key,
+ * api-tokens.json, model versions) 0600, owned by the service user: the database holds the
+ * endpoint map, identities and alerts, the key makes credential fingerprints matchable.
+ */
+export function checkStatePermissions(dbFile: string, serviceUser = SERVICE_USER): CheckResult[] {
+  const name = 'state permissions';
+  const dir = path.dirname(path.resolve(dbFile));
+  const dirStat = statOrNull(dir);
+  if (dirStat === null) return [check(name, 'info', `${dir} does not exist yet; the sensor creates it 0700 with its files 0600`)];
+  const out: CheckResult[] = [];
+  const mode = dirStat.mode & 0o777;
+  if ((mode & 0o022) !== 0) out.push(check(name, 'warn', `${dir} (mode ${octal(mode)}) is writable by other users, who could replace the database or the installation key`, `chmod 700 ${dir}`));
+  else if ((mode & 0o007) !== 0) out.push(check(name, 'warn', `${dir} (mode ${octal(mode)}) is open to all users`, `chmod 700 ${dir}`));
+  const files = [path.resolve(dbFile), ...PRIVATE_STATE_FILES.map((f) => (f.startsWith('-') ? `${path.resolve(dbFile)}${f}` : path.join(dir, f))), ...filesBelow(path.join(dir, 'models'), MAX_MODEL_FILES)];
+  const owned: Array<[string, Stats]> = [[dir, dirStat]];
+  for (const file of files) {
+    const st = statOrNull(file);
+    if (st === null) continue;
+    owned.push([file, st]);
+    const m = st.mode & 0o777;
+    if ((m & 0o066) !== 0) out.push(check(name, 'warn', `${file} (mode ${octal(m)}) can be read or changed by other users`, `chmod 600 ${file}`));
+  }
+  // root runs the CLI on a box where the service user owns the state: files root made are unreadable to the service
+  const uid = process.geteuid?.() === 0 ? userId(serviceUser) : undefined;
+  if (uid !== undefined) {
+    const foreign = owned.filter(([, st]) => st.uid !== uid).map(([f]) => f);
+    if (foreign.length > 0) {
+      out.push(check(name, 'warn', `${foreign.length} state file(s) not owned by the service user ${serviceUser}: ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}`, `chown -R ${serviceUser}:${serviceUser} ${dir}`));
+    }
+  }
+  return out.length > 0 ? out : [check(name, 'ok', `${dir} is private to its owner (0700, files 0600)`)];
+}
+
+/** Dotted paths of the secrets written in the config file itself (not `${env:...}` references). */
+export function secretsInConfigText(text: string): string[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const literal = (v: string): boolean => v !== '' && !/^\$\{env:[^}]+\}$/.test(v.trim());
+  const walk = (value: unknown, at: (string | number)[]): void => {
+    if (typeof value === 'string') {
+      const key = at[at.length - 1];
+      const named = (at.length > 0 && isSecretPath(configSchema, at)) || (typeof key === 'string' && isSecretKeyName(key));
+      if ((named && literal(value)) || urlHasCredentials(value)) found.push(at.join('.'));
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...at, i]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+    }
+  };
+  walk(raw, []);
+  return found;
+}
+
+/** A config file holding secrets must not be readable by every user (0640 root:tapwatch, as install-service makes it). */
+function checkConfigPermissions(file: string | undefined): CheckResult | null {
+  if (file === undefined) return null;
+  const st = statOrNull(file);
+  if (st === null) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const secrets = secretsInConfigText(text);
+  const name = 'config permissions';
+  if (secrets.length === 0) return check(name, 'ok', `${file} holds no secrets written in it`);
+  const m = st.mode & 0o777;
+  if ((m & 0o004) !== 0) {
+    return check(name, 'warn', `${file} (mode ${octal(m)}) is readable by every user and holds secrets (${secrets.join(', ')})`, `chmod 640 ${file} and chgrp ${SERVICE_USER} ${file}, or move the secrets to \${env:NAME} / secretEnv`);
+  }
+  return check(name, 'ok', `${file} holds secrets and is not readable by other users (mode ${octal(m)})`);
+}
+
 function checkSpecs(config: Readonly<TapwatchConfig>): CheckResult {
   const entries = config.inventory.specs;
   if (entries.length === 0) return check('specs', 'info', 'no OpenAPI specs configured: endpoints are inventoried but not classified as documented or shadow');
@@ -318,6 +458,9 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<CheckResult[]
     results.push(check('capture', 'fail', 'not tried: fix the interface, privileges or libpcap first', 'see the checks above'));
   }
   results.push(checkStateDir(config));
+  results.push(...checkStatePermissions(defaultDatabasePath(config.store.path), opts.serviceUser));
+  const configPermissions = checkConfigPermissions(resolveConfigPath(opts.config));
+  if (configPermissions) results.push(configPermissions);
   results.push(checkSpecs(config));
   results.push(...(await checkOutputs(config, opts.connectTimeoutMs ?? 3000)));
   results.push(await checkModelBackend(config));

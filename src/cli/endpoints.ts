@@ -1,5 +1,6 @@
 // `tapwatch endpoints`: the API map stored by replay/run, filtered by host and spec status, as a
 // table or JSON. `--status orphan` lists spec operations that no traffic reached within the window.
+import { safeJsonStringify } from '../core/escape-control';
 import { loadSpecs } from '../daemon/inventory-stage';
 import type { EndpointSnapshot } from '../inventory/classify';
 import { classifyStoredMap } from '../inventory/stored-bindings';
@@ -59,7 +60,7 @@ export function endpointsCommand(opts: EndpointsOptions): number {
     if (opts.status === 'orphan') return printOrphans(rows, config, opts.format);
     const selected = opts.status === undefined ? rows : rows.filter((r) => r.specStatus === opts.status);
     if (opts.format === 'json') {
-      process.stdout.write(JSON.stringify(selected, null, 2) + '\n');
+      process.stdout.write(safeJsonStringify(selected, 2) + '\n');
     } else {
       const lines = [['STATUS', 'METHOD', 'HOST', 'TEMPLATE', 'CALLS', 'LAST SEEN', 'AUTH', 'SENSITIVE', 'WHY']];
       for (const r of selected) {
@@ -90,7 +91,7 @@ function printOrphans(rows: EndpointRow[], config: Readonly<TapwatchConfig>, for
   const orphans = operations
     .filter((o) => o.orphan)
     .map((o) => ({ method: o.operation.method.toUpperCase(), path: o.operation.path, spec: o.spec.title, ...(bound.has(o.spec.apiId) ? {} : { note: 'spec bound to no host (tapwatch specs)' }) }));
-  if (format === 'json') process.stdout.write(JSON.stringify(orphans, null, 2) + '\n');
+  if (format === 'json') process.stdout.write(safeJsonStringify(orphans, 2) + '\n');
   else process.stdout.write(table([['METHOD', 'PATH', 'SPEC', 'NOTE'], ...orphans.map((o) => [o.method, o.path, o.spec, o.note ?? ''])]));
   return 0;
 }

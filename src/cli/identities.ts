@@ -1,6 +1,7 @@
 // `tapwatch identities`: who called the APIs, as stored by replay --db or run: a table for people
 // (kind, name, requests, sessions, IPs, first and last seen, how it was named), or JSON for tools
 // (every identity with its IPs, user agents, endpoints, hours of activity and token facts).
+import { safeJsonStringify } from '../core/escape-control';
 import type { Command } from 'commander';
 import { listIdentities } from '../identity/store';
 import type { IdentityRow } from '../identity/types';
@@ -64,7 +65,7 @@ export function identitiesCommand(opts: IdentitiesOptions): number {
       .filter((r) => opts.kind === undefined || r.kind === opts.kind)
       .slice(0, limit);
     if (opts.format === 'json') {
-      process.stdout.write(JSON.stringify(rows.map(identityJson), null, 2) + '\n');
+      process.stdout.write(safeJsonStringify(rows.map(identityJson), 2) + '\n');
       return 0;
     }
     const lines = [['KIND', 'IDENTITY', 'REQUESTS', 'SESSIONS', 'IPS', 'FIRST SEEN', 'LAST SEEN', 'NAMED BY']];

@@ -191,16 +191,21 @@ export function installService(opts: InstallServiceOptions, print: (line: string
     }
     print(`${would}write ${target} (config skeleton from ${configSkeleton}; set capture.interface)`);
     if (dryRun) return true;
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-    // The config may hold secrets: readable by root and the service's group only.
+    const dir = path.dirname(target);
+    const dirExisted = fs.existsSync(dir);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+    // The config may hold secrets: readable by root and the service's group only. The unit's
+    // ConfigurationDirectoryMode=0750 keeps the directory so; systemd leaves its owner to us.
     fs.copyFileSync(configSkeleton, target, fs.constants.COPYFILE_EXCL);
     fs.chmodSync(target, 0o640);
+    if (!dirExisted) fs.chmodSync(dir, 0o750);
     const gid = groupId(prefix, SERVICE_USER);
     if (gid !== undefined && process.getuid?.() === 0) {
       fs.chownSync(target, 0, gid);
-      print(`  owner root:${SERVICE_USER} (gid ${gid}), mode 0640`);
+      if (!dirExisted) fs.chownSync(dir, 0, gid);
+      print(`  owner root:${SERVICE_USER} (gid ${gid}), mode 0640${dirExisted ? '' : `; ${dir} root:${SERVICE_USER} 0750`}`);
     } else {
-      print(`  mode 0640: make it readable by group ${SERVICE_USER} (chgrp ${SERVICE_USER} ${CONFIG_PATH})`);
+      print(`  mode 0640: make it and ${path.dirname(CONFIG_PATH)} readable by group ${SERVICE_USER} (chgrp ${SERVICE_USER} ${path.dirname(CONFIG_PATH)} ${CONFIG_PATH})`);
     }
     return true;
   });

@@ -2,6 +2,7 @@
 // per identity, endpoint and hour-of-week band (stored by replay --db or run): the limit per minute a
 // gateway could enforce, how sure it is and how many 10-minute peaks it rests on. Text is a table for
 // people, JSON an array for tools; no database is one plain sentence, exit 1.
+import { safeJsonStringify } from '../core/escape-control';
 import type { Command } from 'commander';
 import { listRateLimits, type RateLimitRow } from '../detectors/rate-limits-store';
 import { resolveConfig, type CommonOptions } from './options';
@@ -47,7 +48,7 @@ export function limitsCommand(opts: LimitsOptions): number {
   try {
     const rows = listRateLimits(opened.db, minConfidence);
     if (opts.format === 'json') {
-      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      process.stdout.write(safeJsonStringify(rows, 2) + '\n');
       return 0;
     }
     const lines = [['IDENTITY', 'ENDPOINT', 'BAND', 'LIMIT/MIN', 'CONFIDENCE', 'PEAKS', 'P99 PEAK/MIN', 'LAST SEEN']];

@@ -38,6 +38,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   // bad option values are refused before anything is opened
   const durationSec = opts.duration !== undefined ? positiveSeconds('--duration', opts.duration) : 0;
   checkDbOption(opts.db);
+  // everything the daemon creates (database, installation key, model versions) is the service
+  // user's alone, also when started by hand from a shell whose umask is 022
+  process.umask(0o077);
   // command-line settings win over the file, also after a reload
   const load = (): Readonly<TapwatchConfig> =>
     resolveConfig(opts, (raw) => {

@@ -1,6 +1,7 @@
 // `tapwatch specs`: each configured API (specs sharing `info.title` are its versions), the hosts it
 // is bound to and why (configured patterns, its server host, or learned from the stored traffic),
 // how many of its operations each host calls, and for a spec bound to no host the likeliest one.
+import { safeJsonStringify } from '../core/escape-control';
 import { existsSync } from 'node:fs';
 import { loadSpecs } from '../daemon/inventory-stage';
 import { classifyStoredMap } from '../inventory/stored-bindings';
@@ -65,7 +66,7 @@ export function specsCommand(opts: SpecsOptions): number {
       };
     });
     if (opts.format === 'json') {
-      process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+      process.stdout.write(safeJsonStringify(reports, 2) + '\n');
       return 0;
     }
     const lines = [['API', 'VERSIONS', 'OPS', 'HOSTS', 'BOUND TO', 'WHY']];

@@ -1,12 +1,13 @@
 // The effective config as YAML (defaults filled in) for `check-config`, safe to paste into a ticket:
-// keys tagged secret in the schema, the parts of values that came from `${env:...}`, and passwords in
-// URLs are printed as ***.
+// keys tagged secret in the schema, strings under keys named like secrets, the parts of values that
+// came from `${env:...}`, and credentials in URLs are printed as *** (what counts: redact.ts).
 import { stringify } from 'yaml';
 import type { Substitution } from './env-substitution';
+import { isSecretKeyName, MASK, redactUrl } from './redact';
 import { configSchema, type TapwatchConfig } from './schema';
 import { isSecretPath } from './schema-walk';
 
-export const MASK = '***';
+export { MASK } from './redact';
 
 type Path = (string | number)[];
 
@@ -17,11 +18,6 @@ function maskAll(value: unknown): unknown {
   return value;
 }
 
-/** `https://user:password@host/` → `https://user:***@host/` */
-function maskUrlPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*:)[^/?#@]*@/i, `$1${MASK}@`);
-}
-
 /** A copy of `config` with secrets replaced by ***. */
 export function maskSecrets(config: Readonly<TapwatchConfig>, substitutions: readonly Substitution[] = []): unknown {
   const fromEnv = new Map(substitutions.map((s) => [JSON.stringify(s.path), s]));
@@ -29,7 +25,9 @@ export function maskSecrets(config: Readonly<TapwatchConfig>, substitutions: rea
     if (path.length > 0 && isSecretPath(configSchema, path)) return maskAll(value);
     if (typeof value === 'string') {
       const s = fromEnv.get(JSON.stringify(path));
-      return s ? s.masked : maskUrlPassword(value);
+      if (s) return s.masked;
+      const key = path[path.length - 1];
+      return typeof key === 'string' && isSecretKeyName(key) ? maskAll(value) : redactUrl(value);
     }
     if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, i]));
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));

@@ -1,6 +1,7 @@
 // Records the sensor prints and logs (`replay --format jsonl`, the daemon's alert and stats lines): one
 // object per line with a `type` field, plus their text forms. In daemon/ because the CLI sits above it.
 import { redactTransactionUri } from '../http/redact-uri';
+import { escapeControl } from '../core/escape-control';
 import type { Alert } from '../alerting/types';
 import { endpointToString, ipToString } from '../core/ip';
 import { TUNNEL_KIND_NAMES, Transport, type DecodedPacket, DecodeStatus } from '../decode/types';
@@ -94,7 +95,8 @@ export function transactionText(tx: HttpTransaction): string {
   const status = tx.status === null ? '-' : String(tx.status);
   const request = tx.method === null ? '(no request seen)' : `${tx.method} ${tx.host ?? '-'} ${redactTransactionUri(tx) ?? ''}`;
   const flags = tx.completeness === 'full' ? '' : ` [${tx.completeness}]`;
-  return `${when} ${tx.client} -> ${tx.server} ${request} ${status}${flags}\n`;
+  // the request line is text from the wire: a raw CR or ESC in it must not reach the terminal
+  return `${escapeControl(`${when} ${tx.client} -> ${tx.server} ${request} ${status}${flags}`)}\n`;
 }
 
 /** Human-readable form of the stats record. */
@@ -137,5 +139,5 @@ export function alertRecord(alert: Alert): Record<string, unknown> {
 /** One line per alert in the text output of replay. */
 export function alertText(alert: Alert): string {
   const where = alert.endpoint ? ` ${alert.endpoint.method} ${alert.endpoint.host}${alert.endpoint.template}` : '';
-  return `ALERT ${alert.severity} ${alert.type}${where} (${alert.recommendation.action}): ${alert.explanation.summary}\n`;
+  return `${escapeControl(`ALERT ${alert.severity} ${alert.type}${where} (${alert.recommendation.action}): ${alert.explanation.summary}`)}\n`;
 }

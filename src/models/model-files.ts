@@ -18,9 +18,13 @@ interface ModelJson {
   readonly weightsManifest: readonly { paths: readonly string[]; weights: readonly tf.io.WeightsManifestEntry[] }[];
 }
 
-/** Writes model.json and weights.bin into `dir` (created if missing); each file replaces the old one atomically. */
-export function writeModelFiles(model: tfl.LayersModel, dir: string): void {
-  mkdirSync(dir, { recursive: true });
+/**
+ * Writes model.json and weights.bin into `dir` (created if missing); each file replaces the old one
+ * atomically. `privateState`: files of the sensor's state directory, owner-only whatever the umask.
+ */
+export function writeModelFiles(model: tfl.LayersModel, dir: string, privateState = false): void {
+  mkdirSync(dir, { recursive: true, ...(privateState ? { mode: 0o700 } : {}) });
+  const mode = privateState ? 0o600 : 0o644;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const chunks: Buffer[] = [];
   for (const w of model.weights) {
@@ -36,8 +40,8 @@ export function writeModelFiles(model: tfl.LayersModel, dir: string): void {
     modelTopology: model.toJSON(null, false) as object,
     weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: specs }],
   };
-  atomicWrite(path.join(dir, WEIGHTS_BIN), Buffer.concat(chunks));
-  atomicWrite(path.join(dir, MODEL_JSON), JSON.stringify(json));
+  atomicWrite(path.join(dir, WEIGHTS_BIN), Buffer.concat(chunks), mode);
+  atomicWrite(path.join(dir, MODEL_JSON), JSON.stringify(json), mode);
 }
 
 /** model.json and weights.bin of `dir` as the artifacts TF.js loads from memory. */
@@ -78,8 +82,8 @@ export function setWeightsFromFiles(model: tfl.LayersModel, dir: string): void {
   for (const t of tensors) t.dispose();
 }
 
-function atomicWrite(file: string, data: string | Buffer): void {
+function atomicWrite(file: string, data: string | Buffer, mode: number): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
+  writeFileSync(tmp, data, { mode });
   renameSync(tmp, file);
 }

@@ -3,12 +3,14 @@
 // directory, an invalid config and a missing spec each fail with a line saying what to fix. The
 // command itself runs through commander with its exit code.
 import t from 'tap';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { doctorExitCode, formatResults, registerDoctor, runDoctor, type CheckResult } from '../../src/cli/doctor';
+import { doctorExitCode, formatResults, registerDoctor, runDoctor, secretsInConfigText, type CheckResult } from '../../src/cli/doctor';
+import { loadInstallationKey } from '../../src/core/installation-key';
+import { openDatabase } from '../../src/store/database';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -114,6 +116,61 @@ t.test('an invalid config fails naming the key; a missing secret variable fails'
   delete process.env['TAPWATCH_DOCTOR_TEST_UNSET'];
   const r2 = await runDoctor({ config: noSecret, iface: 'lo', connectTimeoutMs: 1000 });
   t.match(find(r2, 'outputs'), { status: 'fail', detail: /TAPWATCH_DOCTOR_TEST_UNSET/ });
+});
+
+t.test('loose permissions on the state and on a config holding secrets are flagged with the fix', async (t) => {
+  const dir = t.testdir();
+  const stateDir = path.join(dir, 'state');
+  mkdirSync(stateDir, { mode: 0o700 });
+  const db = path.join(stateDir, 'tapwatch.db');
+  openDatabase(db, []).close();
+  loadInstallationKey(stateDir);
+  const config = writeConfig(dir, 'c.yaml', {
+    store: { path: db },
+    outputs: { webhooks: [{ name: 'hook', url: 'http://127.0.0.1:9/alerts', secret: 'literal-webhook-secret' }] },
+  });
+  chmodSync(config, 0o640);
+  const permissions = async (): Promise<CheckResult[]> => (await runDoctor({ config, iface: 'lo', connectTimeoutMs: 500 })).filter((r) => r.name === 'state permissions');
+  t.same((await permissions()).map((r) => r.status), ['ok'], 'a private state directory passes');
+
+  chmodSync(db, 0o644);
+  chmodSync(path.join(stateDir, 'installation.key'), 0o644);
+  chmodSync(stateDir, 0o755);
+  const found = await permissions();
+  t.ok(found.every((r) => r.status === 'warn'), formatResults(found));
+  t.match(found, [
+    { detail: new RegExp(`${stateDir} \\(mode 0755\\) is open to all users`), fix: `chmod 700 ${stateDir}` },
+    { detail: new RegExp(`${db} \\(mode 0644\\) can be read`), fix: `chmod 600 ${db}` },
+    { detail: /installation\.key \(mode 0644\)/, fix: `chmod 600 ${path.join(stateDir, 'installation.key')}` },
+  ]);
+  const configCheck = async (): Promise<CheckResult | undefined> => (await runDoctor({ config, iface: 'lo', connectTimeoutMs: 500 })).find((r) => r.name === 'config permissions');
+  t.match(await configCheck(), { status: 'ok', detail: /holds secrets and is not readable by other users/ });
+  chmodSync(config, 0o644);
+  t.match(await configCheck(), { status: 'warn', detail: /readable by every user and holds secrets \(outputs\.webhooks\.0\.secret\)/, fix: `chmod 640 ${config} and chgrp tapwatch ${config}, or move the secrets to \${env:NAME} / secretEnv` });
+
+  if (isRoot) {
+    // as root, with the service user present: state root made is unreadable to the service
+    const owner = (await runDoctor({ config, iface: 'lo', connectTimeoutMs: 500, serviceUser: 'nobody' })).find((r) => r.name === 'state permissions' && /not owned by the service user nobody/.test(r.detail));
+    t.match(owner, { status: 'warn', fix: `chown -R nobody:nobody ${stateDir}` });
+  }
+});
+
+t.test('secrets written in a config file: tagged keys, secret-named keys and URL credentials, not ${env:} references', async (t) => {
+  t.same(
+    secretsInConfigText(
+      stringify({
+        outputs: {
+          webhooks: [
+            { name: 'a', url: 'https://u:pw@h.example/x', secret: 'plain', headers: { Authorization: 'Bearer t' } },
+            { name: 'b', url: 'https://h.example/x?token=abc', secretEnv: 'HOOK_SECRET', headers: { 'X-Key': '${env:KEY}' } },
+          ],
+        },
+        later: { apiToken: 'tok', keyPassphrase: 'pp', passwordFields: ['password'], maxTokens: 5 },
+      }),
+    ),
+    ['outputs.webhooks.0.url', 'outputs.webhooks.0.secret', 'outputs.webhooks.0.headers.Authorization', 'outputs.webhooks.1.url', 'later.apiToken', 'later.keyPassphrase'],
+  );
+  t.same(secretsInConfigText(stringify({ outputs: { webhooks: [{ name: 'a', url: 'https://h.example/x', secret: '${env:S}' }] } })), []);
 });
 
 t.test('the doctor command prints the report and sets the exit code', async (t) => {

@@ -39,7 +39,12 @@ t.test('the installed unit passes systemd-analyze verify', needsAnalyze, async (
   // verify exits 0 even for unknown keys or values it ignores; only silence means a clean unit.
   t.equal(result.code, 0, result.out);
   t.equal(result.out, '', 'no warnings');
-  t.match(fs.readFileSync(unitFile, 'utf8'), /^MemoryMax=3G$/m);
+  const unit = fs.readFileSync(unitFile, 'utf8');
+  t.match(unit, /^MemoryMax=3G$/m);
+  // the state is the service user's alone; the config (it may hold secrets) readable by its group only
+  t.match(unit, /^StateDirectoryMode=0700$/m);
+  t.match(unit, /^ConfigurationDirectoryMode=0750$/m);
+  t.match(unit, /^UMask=0077$/m);
 
   // The same check catches what it is meant to: a mistyped key and a missing binary.
   fs.mkdirSync(path.join(prefix, 'broken'));

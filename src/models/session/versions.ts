@@ -79,7 +79,7 @@ export class VersionStore {
   /** Writes a version, points `current` at it, and removes the oldest beyond `keep`. */
   save(model: tfl.LayersModel, meta: VersionMetadata): void {
     const dir = this.modelDir(meta.version);
-    writeModelFiles(model, dir);
+    writeModelFiles(model, dir, true);
     atomicWrite(path.join(dir, METADATA_FILE), JSON.stringify(meta, null, 2));
     this.setCurrent(meta.version);
     const all = this.versions();
@@ -90,13 +90,14 @@ export class VersionStore {
 
   setCurrent(version: number): void {
     if (!existsSync(path.join(this.modelDir(version), METADATA_FILE))) throw new Error(`${this.dir}: no version ${versionName(version)}`);
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     atomicWrite(path.join(this.dir, CURRENT_FILE), versionName(version) + '\n');
   }
 }
 
 function atomicWrite(file: string, data: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
+  // state-directory files: owner-only whatever the umask of the CLI that wrote them
+  writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
 }

@@ -3,8 +3,10 @@
 // Header fields escape `\` and `|`; extension values escape `\`, `=` and write CR/LF as `\r`/`\n`
 // (a `|` needs no escape there). Extension keys are from the standard dictionary so a SIEM maps
 // them without a custom parser; custom values go in cs1/cs2/cfp1 with their labels. Lengths follow
-// the dictionary's limits where a collector would otherwise cut the value itself.
+// the dictionary's limits where a collector would otherwise cut the value itself. Other control
+// characters (ESC, NUL, DEL, C1) from traffic are written as visible escapes (escape-control.ts).
 import type { Alert, Explanation, Severity } from '../../alerting/types';
+import { escapeControl } from '../../core/escape-control';
 import { productVersion } from './product-version';
 
 export const CEF_VENDOR = 'Tapwatch';
@@ -32,11 +34,12 @@ const CUSTOM_STRING_MAX = 4000;
 
 export function escapeCefHeader(value: string): string {
   // The header is one line: a line break would end the record for a line-based collector.
-  return value.replace(/[\\|]/g, (c) => `\\${c}`).replace(/\r\n|[\r\n]/g, ' ');
+  return escapeControl(value.replace(/\r\n|[\r\n]/g, ' ')).replace(/[\\|]/g, (c) => `\\${c}`);
 }
 
 export function escapeCefExtension(value: string): string {
-  return value.replace(/[\\=\r\n]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`));
+  // CR and LF keep CEF's own escapes; the other controls are made visible before `\` is escaped
+  return value.replace(/[^\r\n]+/g, escapeControl).replace(/[\\=\r\n]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`));
 }
 
 /** The explanation as one line: the summary, then each factor with its baseline. */

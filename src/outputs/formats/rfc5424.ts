@@ -2,8 +2,11 @@
 //   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD-ID param="value" ...] MSG
 // Header fields are PRINTUSASCII (33–126) with the RFC's length caps, or `-` when empty. The
 // structured-data element repeats the alert's key fields so a collector can filter on them
-// without parsing MSG; MSG is the whole alert as JSON (with the UTF-8 BOM, §6.4) or as CEF.
+// without parsing MSG; MSG is the whole alert as JSON (with the UTF-8 BOM, §6.4) or as CEF. Values
+// from traffic are hostile: no raw control character reaches the message (escape-control.ts), so a
+// CR/LF/NUL or ESC cannot start a fake syslog line or frame, nor drive the terminal of whoever reads it.
 import type { Alert } from '../../alerting/types';
+import { escapeControl, safeJsonStringify } from '../../core/escape-control';
 import { formatCef } from './cef';
 import { DEFAULT_APP_NAME, DEFAULT_SD_ID, SD_ID_PATTERN, syslogPri } from './syslog-fields';
 
@@ -39,9 +42,9 @@ export function headerField(value: string | undefined, max: number): string {
   return clean === '' ? NILVALUE : clean;
 }
 
-/** PARAM-VALUE escaping (§6.3.3): `"`, `\` and `]` get a backslash. */
+/** PARAM-VALUE escaping (§6.3.3): controls made visible first, then `"`, `\` and `]` get a backslash. */
 export function escapeParamValue(value: string): string {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+  return escapeControl(value).replace(/["\\\]]/g, (c) => `\\${c}`);
 }
 
 /** RFC 3339 in UTC with microseconds, from seconds since the epoch; NILVALUE if not a time. */
@@ -88,6 +91,6 @@ export function formatRfc5424(alert: Alert, options: Rfc5424Options): string {
     headerField(options.procId ?? String(process.pid), PROCID_MAX),
     headerField(alert.type, MSGID_MAX),
   ].join(' ');
-  const msg = options.body === 'cef' ? formatCef(alert, { productVersion: options.productVersion }) : UTF8_BOM + JSON.stringify(alert);
+  const msg = options.body === 'cef' ? formatCef(alert, { productVersion: options.productVersion }) : UTF8_BOM + safeJsonStringify(alert);
   return `${header} ${structuredData(alert, sdId)} ${msg}`;
 }

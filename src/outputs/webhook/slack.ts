@@ -3,6 +3,7 @@
 // `<!channel>` would ping everyone) and cut to Slack's per-element limits so a long explanation
 // cannot turn the message into a 400.
 import type { Alert, Recommendation } from '../../alerting/types';
+import { escapeControl } from '../../core/escape-control';
 
 /** Slack limits: header text 150, section text 3000, each section field 2000, 10 fields. */
 const HEADER_MAX = 150;
@@ -58,7 +59,8 @@ function isoSeconds(epochSec: number): string {
 }
 
 function escape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // controls from traffic shown as visible escapes, like every other output
+  return escapeControl(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** `prefix` + escaped `raw`, at most `max` characters; the raw text is cut, never an entity. */
@@ -72,6 +74,7 @@ function mrkdwn(prefix: string, raw: string, max: number): string {
   return prefix + out;
 }
 
-function cut(s: string, max: number): string {
+function cut(raw: string, max: number): string {
+  const s = escapeControl(raw);
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

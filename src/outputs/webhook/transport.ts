@@ -9,6 +9,7 @@ import { parseRetryAfter } from './retry-after';
 import { RESERVED_HEADERS, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './headers';
 import { signatureHeader } from './signature';
 import { slackMessage } from './slack';
+import { safeJsonStringify } from '../../core/escape-control';
 
 export type WebhookFormat = 'json' | 'slack';
 
@@ -75,8 +76,9 @@ export class WebhookTransport implements Transport {
   }
 
   private body(alerts: readonly Alert[], single: Alert | undefined): string {
-    if (this.opts.format === 'slack') return JSON.stringify(slackMessage(alerts[0] as Alert));
-    return single ? JSON.stringify(single) : JSON.stringify({ alerts });
+    // plain printable JSON: no raw DEL, C1, U+2028/2029 from traffic reaches the receiver's logs
+    if (this.opts.format === 'slack') return safeJsonStringify(slackMessage(alerts[0] as Alert));
+    return single ? safeJsonStringify(single) : safeJsonStringify({ alerts });
   }
 }
 
