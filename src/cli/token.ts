@@ -1,10 +1,15 @@
 // `tapwatch token show|list|rotate|add|remove`: the local API's bearer tokens in
 // `<stateDir>/api-tokens.json` (src/daemon/api-tokens.ts). A running sensor re-reads the file, so a
 // rotation takes effect at its next request. Values are printed only by show, rotate and add, on
-// stdout alone, so `$(tapwatch token show reader)` works in a script.
+// stdout alone, so `$(tapwatch token show reader)` works in a script. Changes (rotate, add, remove)
+// are audited like every analyst action; the values never are.
 import type { Command } from 'commander';
 import { defaultDatabasePath } from '../store/paths';
 import { addToken, API_ROLES, ApiTokensError, apiTokensPathFor, listTokens, removeToken, rotateToken, showToken, type ApiRole } from '../daemon/api-tokens';
+import { ALL_MIGRATIONS } from '../daemon/migrations';
+import { openDatabase, type Db } from '../store/database';
+import type { AuditAction } from '../audit/types';
+import { cliAuditTrail, localActor } from './cli-audit';
 import { checkDbOption } from './db-option';
 import { resolveConfig, type CommonOptions } from './options';
 import { table } from './table';
@@ -27,6 +32,25 @@ function tokensFile(opts: TokenOptions): string {
   checkDbOption(opts.db);
   const config = resolveConfig(opts);
   return apiTokensPathFor(defaultDatabasePath(opts.db ?? config.store.path));
+}
+
+/**
+ * The audit record of a token change, in the state database beside the token file (created when
+ * missing). The file and the database cannot share a transaction: the change is done first, and a
+ * record that cannot be written fails the command with a sentence saying so.
+ */
+function audit(opts: TokenOptions, action: AuditAction, name: string, done: string, details: Record<string, unknown> = {}): void {
+  const config = resolveConfig(opts);
+  const file = defaultDatabasePath(opts.db ?? config.store.path);
+  let db: Db | null = null;
+  try {
+    db = openDatabase(file, ALL_MIGRATIONS);
+    cliAuditTrail(db, file, config).record({ actor: localActor(), action, target: name, details });
+  } catch (err) {
+    throw new CliFailure(`${done}, but its audit record could not be written to ${file}: ${(err as Error).message}`);
+  } finally {
+    db?.close();
+  }
 }
 
 /** Token-file problems are one plain sentence: a wrong name is the caller's, the rest the file's. */
@@ -58,6 +82,7 @@ export function tokenList(opts: ListOptions): number {
 export function tokenRotate(name: string, opts: TokenOptions): number {
   const file = tokensFile(opts);
   const { token, fileCreated } = plain(() => rotateToken(file, name));
+  audit(opts, 'token.rotate', name, `token ${name} was rotated`, { fileCreated });
   process.stdout.write(`${token.token}\n`);
   process.stderr.write(fileCreated ? `tapwatch: created ${file} with tokens admin and reader\n` : `tapwatch: token ${name} rotated in ${file}; the old value no longer works\n`);
   return 0;
@@ -66,13 +91,16 @@ export function tokenRotate(name: string, opts: TokenOptions): number {
 export function tokenAdd(name: string, opts: AddOptions): number {
   if (opts.role === undefined || !API_ROLES.includes(opts.role as ApiRole)) throw new UsageError(`--role must be ${API_ROLES.join(' or ')}`);
   const file = tokensFile(opts);
-  process.stdout.write(`${plain(() => addToken(file, name, opts.role as ApiRole)).token}\n`);
+  const added = plain(() => addToken(file, name, opts.role as ApiRole));
+  audit(opts, 'token.add', name, `token ${name} was added`, { role: opts.role });
+  process.stdout.write(`${added.token}\n`);
   return 0;
 }
 
 export function tokenRemove(name: string, opts: TokenOptions): number {
   const file = tokensFile(opts);
   plain(() => removeToken(file, name));
+  audit(opts, 'token.remove', name, `token ${name} was removed`);
   process.stdout.write(`removed token ${name} from ${file}\n`);
   return 0;
 }

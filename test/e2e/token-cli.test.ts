@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { runCli } from '../helpers/cli';
+import { jsonLines, runCli } from '../helpers/cli';
 import { CLI } from '../helpers/paths';
 
 const TOKEN = /^tw_[A-Za-z0-9_-]{43}$/;
@@ -26,6 +26,7 @@ t.test('token commands on a state directory', async (t) => {
   const made = spawnSync('sh', ['-c', `umask 000 && exec "${process.execPath}" "${CLI}" token rotate --db "${path.join(dir, 'state.db')}"`], { encoding: 'utf8' });
   t.equal(made.status, 0, made.stderr);
   t.equal(statSync(file).mode & 0o777, 0o600, 'created 0600 under umask 000');
+  t.equal(statSync(path.join(dir, 'state.db')).mode & 0o777, 0o600, 'so is the state database its audit record went into');
   t.match(made.stderr, /created .*api-tokens\.json with tokens admin and reader/);
   const admin = made.stdout.trim();
   t.match(admin, TOKEN);
@@ -64,6 +65,21 @@ t.test('token commands on a state directory', async (t) => {
   const gone = runCli(['token', 'show', 'ci', ...db]);
   t.equal(gone.code, 2);
   t.equal(gone.stderr, `tapwatch: no token named ci in ${file} (there are: admin, reader)\n`);
+
+  // every change is audited with the local user, and no token value reaches the trail
+  const trail = runCli(['audit', ...db, '--format', 'jsonl']);
+  t.equal(trail.code, 0, trail.stderr);
+  const records = jsonLines(trail.stdout);
+  t.match(
+    records.map((r) => [r['action'], r['target']]),
+    [
+      ['token.rotate', 'admin'],
+      ['token.rotate', 'reader'],
+      ['token.add', 'ci'],
+      ['token.remove', 'ci'],
+    ],
+  );
+  t.notOk(/tw_[A-Za-z0-9_-]{20}/.test(trail.stdout), 'no token value in the audit trail');
 
   writeFileSync(file, '{"version": 1, "tokens": [{"name": "admin"}]}');
   const broken = runCli(['token', 'show', ...db]);

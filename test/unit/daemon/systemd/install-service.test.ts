@@ -59,6 +59,7 @@ t.test('installs the unit, the sysusers file and the config skeleton', async (t)
   t.equal(fs.readFileSync(path.join(s.prefix, SYSUSERS_PATH), 'utf8'), fs.readFileSync(SYSUSERS, 'utf8'));
   t.equal(fs.readFileSync(path.join(s.prefix, CONFIG_PATH), 'utf8'), fs.readFileSync(s.skeleton, 'utf8'));
   t.equal(fs.statSync(path.join(s.prefix, CONFIG_PATH)).mode & 0o777, 0o640, 'config may hold secrets');
+  t.equal(fs.statSync(path.dirname(path.join(s.prefix, CONFIG_PATH))).mode & 0o777, 0o750, 'its directory root:tapwatch 0750, as ConfigurationDirectoryMode keeps it');
   t.equal(fs.statSync(path.join(s.prefix, UNIT_PATH)).mode & 0o777, 0o644);
 
   for (const target of [UNIT_PATH, SYSUSERS_PATH, CONFIG_PATH]) {
