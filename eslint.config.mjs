@@ -14,7 +14,7 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
 // `config.ts`; daemon/ (the composition root), the tools that drive it (simulate/: the scenario
 // generator; eval/: replay and score against labels) and cli/ sit on top.
 const INFRASTRUCTURE = ['core', 'store'];
-const STAGES = ['capture', 'decode', 'reassembly', 'http', 'inventory', 'identity', 'features', 'detectors', 'models', 'alerting', 'outputs', 'audit'];
+const STAGES = ['capture', 'decode', 'reassembly', 'http', 'inventory', 'identity', 'features', 'detectors', 'models', 'alerting', 'outputs', 'audit', 'response'];
 const TOP = ['config', 'daemon', 'simulate', 'eval', 'cli'];
 /** Top folders that may import every stage and daemon/ (not cli/, which sits above them all). */
 const COMPOSERS = ['daemon', 'simulate', 'eval'];

@@ -7,7 +7,7 @@ import t from 'tap';
 import { REPO } from '../helpers/paths';
 
 const RULE = 'tapwatch/pipeline-imports';
-const ORDER = 'core → store → capture → decode → reassembly → http → inventory → identity → features → detectors → models → alerting → outputs → audit → config → daemon → simulate → eval → cli';
+const ORDER = 'core → store → capture → decode → reassembly → http → inventory → identity → features → detectors → models → alerting → outputs → audit → response → config → daemon → simulate → eval → cli';
 const above = (from: string, to: string): string => `${from}/ must not import ${to}/, which sits above it (${ORDER}).`;
 const eslint = new ESLint({ cwd: REPO });
 
