@@ -109,3 +109,18 @@ export function falsePositiveCountsByActor(db: Db, detector: string, limit: numb
     .all(detector, limit) as { who: string; n: number }[];
   return new Map(rows.map((r) => [r.who, r.n]));
 }
+
+/** Which of `ids` analysts judged false positives (the response stage withdraws their decisions). */
+export function falsePositiveAlertIds(db: Db, ids: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  // bounded IN lists: SQLite limits the number of parameters of one statement
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = db
+      .prepare(`SELECT id FROM alerts WHERE verdict = 'false-positive' AND id IN (${chunk.map(() => '?').join(', ')})`)
+      .pluck()
+      .all(...chunk) as string[];
+    for (const id of rows) out.add(id);
+  }
+  return out;
+}

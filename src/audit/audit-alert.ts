@@ -48,6 +48,12 @@ export function auditSummary(r: AuditRecord): string {
       return `${who} added API token ${r.target}`;
     case 'token.remove':
       return `${who} removed API token ${r.target}`;
+    case 'decision.add':
+      return `${who} added gateway decision ${r.target}${typeof d['action'] === 'string' && typeof d['target'] === 'string' ? ` (${d['action']} ${d['target']})` : ''}${typeof d['alertId'] === 'string' ? ` after alert ${d['alertId']}` : ''}`;
+    case 'decision.withdraw':
+      return `${who} withdrew gateway decision ${r.target}${typeof d['alertId'] === 'string' ? `: alert ${d['alertId']} was judged a false positive` : ''}`;
+    case 'decision.revoke':
+      return `${who} revoked gateway decision ${r.target}`;
   }
   return `${who} did ${String(r.action)} on ${r.target}`;
 }

@@ -14,18 +14,25 @@ export interface AuditActor {
   readonly address?: string;
 }
 
-export type AuditAction =
-  | 'alert.feedback'
-  | 'suppression.add'
-  | 'suppression.delete'
-  | 'endpoint.approve'
-  | 'endpoint.merge'
-  | 'endpoint.split'
-  | 'endpoint.rename'
-  | 'model.rollback'
-  | 'token.rotate'
-  | 'token.add'
-  | 'token.remove';
+/** Every action the trail records (`tapwatch audit --action` takes these). */
+export const AUDIT_ACTIONS = [
+  'alert.feedback',
+  'suppression.add',
+  'suppression.delete',
+  'endpoint.approve',
+  'endpoint.merge',
+  'endpoint.split',
+  'endpoint.rename',
+  'model.rollback',
+  'token.rotate',
+  'token.add',
+  'token.remove',
+  'decision.add',
+  'decision.withdraw',
+  'decision.revoke',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   readonly actor: AuditActor;

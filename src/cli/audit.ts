@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { AuditLog } from '../audit/audit-log';
 import { auditSummary } from '../audit/audit-alert';
-import type { AuditAction, AuditRecord } from '../audit/types';
+import { AUDIT_ACTIONS, type AuditAction, type AuditRecord } from '../audit/types';
 import { AlertIdGenerator } from '../alerting/ids';
 import { Counters } from '../core/counters';
 import { parseSince } from './alerts';
@@ -23,19 +23,6 @@ export interface AuditOptions extends CommonOptions {
   format: string;
 }
 
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
-  'alert.feedback',
-  'suppression.add',
-  'suppression.delete',
-  'endpoint.approve',
-  'endpoint.merge',
-  'endpoint.split',
-  'endpoint.rename',
-  'model.rollback',
-  'token.rotate',
-  'token.add',
-  'token.remove',
-];
 
 export function registerAudit(program: Command, settle: (run: Promise<number>) => void): void {
   program

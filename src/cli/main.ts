@@ -24,6 +24,7 @@ import { registerClassify } from './classify';
 import { registerModel } from './model';
 import { registerAudit } from './audit';
 import { registerToken } from './token';
+import { registerDecisions } from './decisions';
 
 function settle(promise: Promise<number>): void {
   promise.then(
@@ -184,6 +185,7 @@ registerModel(program, settle);
 registerAudit(program, settle);
 registerSimulate(program, settle);
 registerToken(program, settle);
+registerDecisions(program, settle);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // commander printed its message already (and --help / --version exit 0)

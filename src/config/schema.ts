@@ -16,6 +16,7 @@ import { inventorySchema } from '../inventory/config';
 import { modelsSchema } from '../models/config';
 import { outputsSchema } from '../outputs/config';
 import { reassemblySchema } from '../reassembly/config';
+import { responseSchema } from '../response/config';
 import { storeSchema } from '../store/config';
 
 export const configSchema = z
@@ -30,6 +31,7 @@ export const configSchema = z
     store: storeSchema.default(storeSchema.parse({})).describe('The SQLite state database.'),
     alerting: alertingSchema.default(alertingSchema.parse({})).describe('Alert policy: dedupe, suppression, rate bound, severity and playbooks.'),
     audit: auditSchema.default(auditSchema.parse({})).describe('The audit trail of analyst actions (feedback, suppressions, endpoint edits, model rollback, tokens).'),
+    response: responseSchema.default(responseSchema.parse({})).describe('Gateway decisions from alerts (block, throttle): the decisions store and the feed files, dry-run until enforced per feed.'),
     detectors: detectorsSchema.default(detectorsSchema.parse({})).describe("Options of each detector, under its own key (src/detectors/README.md)."),
     models: modelsSchema.default(modelsSchema.parse({})).describe('TF.js models: backend, session autoencoder, payload classifier.'),
     outputs: outputsSchema.default(outputsSchema.parse({})).describe('Where alerts are delivered.'),

@@ -24,7 +24,7 @@ import { SystemdNotifier } from './systemd';
 import type { ImportedSpec } from '../inventory/openapi';
 
 /** Sections read once at start; a reload that changes them is logged as needing a restart. */
-const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'api', 'identity', 'features'];
+const RESTART_ONLY: readonly (keyof TapwatchConfig)[] = ['decode', 'reassembly', 'http', 'store', 'api', 'identity', 'features', 'response'];
 
 export interface ReloadResult {
   ok: boolean;
@@ -152,6 +152,7 @@ export class Daemon {
           if (!this.stages) throw new Error('the alert stage is not open');
           return this.stages.alerts.audited(action, entryOf);
         },
+        feeds: (name) => this.pipeline?.response?.feed(name) ?? null,
         ...(this.mirror ? { mirror: this.mirror } : {}),
         onError: (err) => this.log.warn({ err: err.message }, 'http api error'),
       });

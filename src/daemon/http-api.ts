@@ -1,8 +1,8 @@
 // The sensor's local HTTP port (DESIGN §7): Prometheus /metrics, /healthz (the process answers),
 // /readyz (capture open, stages up, event loop responsive), and the alert API for analysts:
-// GET /alerts and POST /alerts/{id}/feedback. Listens only where configured (127.0.0.1 by default;
-// elsewhere only over TLS), optionally also on a 0600 unix socket; every route but the health probes
-// needs a token (api-auth.ts). Bounds request bodies and time, and answers garbage with a 4xx.
+// GET /alerts, POST /alerts/{id}/feedback and the gateway feeds, GET /feeds/{name}. Listens only
+// where configured (127.0.0.1 by default; elsewhere only over TLS), optionally also on a 0600 unix
+// socket; every route but the health probes needs a token (api-auth.ts). Bounds request bodies and time, and answers garbage with a 4xx.
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -42,6 +42,8 @@ export interface HttpApiDeps {
   readonly counters: Counters;
   /** Runs an analyst action and stores and queues its audit record in one transaction (the audit trail). */
   readonly audited?: AuditTrail['audited'];
+  /** The latest rendered gateway feed by name (GET /feeds/NAME); null for an unknown or disabled feed. */
+  readonly feeds?: (name: string) => { contentType: string; text: string } | null;
 }
 
 export interface HttpApi {
@@ -277,6 +279,15 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
       sendJson(res, 200, routeAlerts(url));
       return;
     }
+    const feedName = /^\/feeds\/([a-z0-9-]+)$/.exec(path);
+    if (feedName) {
+      only('GET');
+      const feed = deps.feeds?.(feedName[1]!) ?? null;
+      if (!feed) throw new HttpError(404, `${path}: no such feed, or it is disabled (response.feeds)`);
+      res.writeHead(200, { 'content-type': feed.contentType, 'content-length': Buffer.byteLength(feed.text), 'cache-control': 'no-store' });
+      res.end(method === 'HEAD' ? undefined : feed.text);
+      return;
+    }
     const feedback = /^\/alerts\/([^/]+)\/feedback$/.exec(path);
     if (feedback) {
       if (method !== 'POST') throw new HttpError(405, `${path}: method ${method} not allowed (POST)`);
@@ -289,7 +300,7 @@ export function startHttpApi(config: Readonly<ApiConfig>, deps: HttpApiDeps): Pr
       sendJson(res, 200, await routeFeedback(req, id, who!));
       return;
     }
-    throw new HttpError(404, `${path}: not found (/metrics, /healthz, /readyz, /alerts, /alerts/{id}/feedback)`);
+    throw new HttpError(404, `${path}: not found (/metrics, /healthz, /readyz, /alerts, /alerts/{id}/feedback, /feeds/{name})`);
   };
 
   const listener =

@@ -10,6 +10,7 @@ import { FEATURES_MIGRATIONS } from '../features/migrations';
 import { IDENTITY_MIGRATIONS } from '../identity/migrations';
 import { INVENTORY_MIGRATIONS } from '../inventory/migrations';
 import { OUTBOX_MIGRATIONS } from '../outputs/outbox/migrations';
+import { RESPONSE_MIGRATIONS } from '../response/migrations';
 import type { Migration } from '../store/database';
 
-export const ALL_MIGRATIONS: readonly Migration[] = [...INVENTORY_MIGRATIONS, ...ALERT_MIGRATIONS, ...OUTBOX_MIGRATIONS, ...IDENTITY_MIGRATIONS, ...FEATURES_MIGRATIONS, ...RATE_LIMIT_MIGRATIONS, ...AUDIT_MIGRATIONS].sort((a, b) => a.version - b.version);
+export const ALL_MIGRATIONS: readonly Migration[] = [...INVENTORY_MIGRATIONS, ...ALERT_MIGRATIONS, ...OUTBOX_MIGRATIONS, ...IDENTITY_MIGRATIONS, ...FEATURES_MIGRATIONS, ...RATE_LIMIT_MIGRATIONS, ...AUDIT_MIGRATIONS, ...RESPONSE_MIGRATIONS].sort((a, b) => a.version - b.version);

@@ -8,7 +8,7 @@
 // batches rather than inside the packet loop. The queue holds at most `maxQueued` transactions; a
 // batch that makes more is handed over early (counted as pipeline.handoff.early), never dropped.
 // Records are the same whatever the batch size: every decision runs on transaction (packet) time.
-import { actorsWithOpenOrConfirmedAlerts, falsePositiveCountsByActor } from '../alerting/alert-queries';
+import { actorsWithOpenOrConfirmedAlerts, falsePositiveAlertIds, falsePositiveCountsByActor } from '../alerting/alert-queries';
 import type { TapwatchConfig } from '../config/schema';
 import type { Counters } from '../core/counters';
 import type { Finding } from '../core/finding';
@@ -25,6 +25,10 @@ import type { IdentityStage } from '../identity/stage';
 import { inventoryConsumer } from '../inventory/consumer';
 import { currentBackend } from '../models/backend';
 import { MODELS, modelStateDir, type ModelConsumer, type ModelEntry } from '../models';
+import { FEEDS } from '../response/feeds';
+import type { FeedFormat } from '../response/decision';
+import { openResponseStage, type ResponseStage } from '../response/stage';
+import os from 'node:os';
 import type { Sensor } from './sensor';
 import { openStages, type StageHooks, type Stages } from './stages';
 
@@ -45,6 +49,8 @@ export interface PipelineOptions {
   models?: readonly ModelEntry[];
   /** Analysts' verdicts as threshold factors (default: read from the state database, none without one). */
   feedbackTuning?: FeedbackTuning;
+  /** The gateway formats the response stage renders (default: the product's list). */
+  feeds?: readonly FeedFormat[];
 }
 
 export interface Pipeline {
@@ -52,6 +58,8 @@ export interface Pipeline {
   readonly consumers: readonly TransactionConsumer[];
   /** Behaviour baselines (features.enabled); `features.view` is what detectors and models read. */
   readonly features: FeaturesStage | null;
+  /** Gateway decisions and their feeds (response.enabled); `feed(name)` is what the HTTP API serves. */
+  readonly response: ResponseStage | null;
   /** Packet time moved on without traffic (the heartbeat of a quiet live link). */
   tick(now: number): void;
   /** Hands what the queue holds to the consumers (the end of a capture batch). */
@@ -62,7 +70,30 @@ export interface Pipeline {
 
 export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, opts: PipelineOptions): Pipeline {
   const counters = sensor.counters;
-  const stages = openStages(config, counters, opts.dbPath, config.inventory.enabled, opts.log, opts.hooks);
+  // alerts reach the response stage through the alert stage's hook; it is opened on the same database just after
+  let response: ResponseStage | null = null;
+  const hooks: StageHooks = {
+    ...opts.hooks,
+    onAlert: (alert, result) => {
+      opts.hooks.onAlert?.(alert, result);
+      response?.onAlert(alert);
+    },
+  };
+  const stages = openStages(config, counters, opts.dbPath, config.inventory.enabled, opts.log, hooks);
+  const feeds: readonly FeedFormat[] = opts.feeds ?? FEEDS;
+  response = config.response.enabled
+    ? openResponseStage({
+        db: stages.db,
+        dbFile: stages.dbFile,
+        config: config.response,
+        counters,
+        log: opts.log,
+        feeds,
+        sensor: config.alerting.sensor || os.hostname(),
+        audit: (entry) => stages.alerts.audit(entry),
+        falsePositives: (ids) => falsePositiveAlertIds(stages.db, ids),
+      })
+    : null;
   const report = (f: Finding): void => {
     stages.alerts.process(f);
   };
@@ -102,6 +133,8 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     if (m.annotate) annotators.push(m);
   }
   for (const o of opts.observers ?? []) consumers.push(o);
+  // last: on each flush it stores the decisions of the alerts the consumers above raised
+  if (response) consumers.push(response.consumer);
 
   const ctx = emptyContext();
   const maxQueued = config.daemon.maxQueuedTransactions;
@@ -152,6 +185,7 @@ export function openPipeline(config: Readonly<TapwatchConfig>, sensor: Sensor, o
     stages,
     consumers,
     features,
+    response,
     tick(now: number): void {
       drain();
       advance(now);

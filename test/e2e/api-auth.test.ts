@@ -177,3 +177,21 @@ t.test('a suppression of a whole detector needs allowWide through the API too, a
   t.equal(taken.status, 200);
   t.match(a.audited, [{ action: 'alert.feedback', target: wide.id, details: { allowWide: true, suppression: { detector: 'spike' } } }]);
 });
+
+t.test('GET /feeds/NAME serves the rendered gateway feeds to a read token, in dry-run by default', async (t) => {
+  const a = await startTestApi(t.testdir());
+  t.teardown(() => a.close());
+  const now = Date.now() / 1000;
+  a.response.store.upsert({ id: 'd-test-ban', action: 'ban', target: { kind: 'ip', value: '198.51.100.7' }, createdAt: now, expiresAt: now + 3600, alertId: a.alertId, detector: 'credential-stuffing', reason: 'test ban', confidence: 0.9, source: 'playbook' });
+  a.response.tick(now);
+  const port = a.api.address.port;
+  t.equal((await request(port, '/feeds/json')).status, 401, 'no token, no feed');
+  const json = await request(port, '/feeds/json', { headers: bearer(a.fx.value('reader')) });
+  t.equal(json.status, 200);
+  t.match(json.headers['content-type'], /json/);
+  t.match(JSON.parse(json.body), { enforce: false, decisions: [{ id: 'd-test-ban', target: { value: '198.51.100.7' } }] });
+  const nginx = await request(port, '/feeds/nginx', { headers: bearer(a.fx.value('reader')) });
+  t.equal(nginx.status, 200);
+  t.match(nginx.body, /198\.51\.100\.7\/32 "d-test-ban"/);
+  t.equal((await request(port, '/feeds/nonsense', { headers: bearer(a.fx.value('reader')) })).status, 404);
+});

@@ -33,7 +33,7 @@ const feedback = (name: string, target: string): AuditEntry => ({
 t.test('record and list: who, when, what; filters by time, action and actor; ids sort by time', async (t) => {
   const { db, log } = open('basic');
   t.teardown(() => db.close());
-  t.equal(schemaVersion(db), 15, 'migration 15 is the audit table');
+  t.ok(schemaVersion(db) >= 15, 'migration 15 (the audit table) is applied');
   const a = log.record(feedback('ana', 'ALERT1'), T0);
   const b = log.record({ actor: { kind: 'token', name: 'soar', address: '192.0.2.9' }, action: 'endpoint.approve', target: 'GET api/x' }, T0 + 60);
   const c = log.record(feedback('bob', 'ALERT2'), T0 + 120);

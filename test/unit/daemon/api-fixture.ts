@@ -17,6 +17,10 @@ import { AlertIdGenerator } from '../../../src/alerting/ids';
 import { AuditLog } from '../../../src/audit/audit-log';
 import { auditTrail } from '../../../src/audit/audit-trail';
 import { Outbox } from '../../../src/outputs/outbox/outbox';
+import { openResponseStage, type ResponseStage } from '../../../src/response/stage';
+import { responseSchema } from '../../../src/response/config';
+import { FEEDS } from '../../../src/response/feeds';
+import { createLogger } from '../../../src/core/logger';
 import { AlertStore } from '../../../src/alerting/store';
 import { AlertPolicy } from '../../../src/alerting/policy';
 import { alertingSchema } from '../../../src/alerting/config';
@@ -85,6 +89,8 @@ export interface TestApi {
   fx: TokenFixture;
   sensor: Sensor;
   store: AlertStore;
+  /** The response stage whose feeds GET /feeds serves. */
+  response: ResponseStage;
   /** An alert in the store, for feedback. */
   alertId: string;
   /** What the audit trail stored, oldest first. */
@@ -104,6 +110,8 @@ export async function startTestApi(dir: string, api: Record<string, unknown> = {
   // the daemon's real audit trail on the same file (no destinations: stored only)
   const auditLog = new AuditLog(db, file, { maxRecords: 1000, counters: sensor.counters, ids: new AlertIdGenerator() });
   const trail = auditTrail({ db, file, log: auditLog, outbox: new Outbox(db, { maxBacklogPerDestination: 10, counters: sensor.counters }), destinations: () => [], sensor: () => 'api-test' });
+  // the product's response stage and feeds on the same file (decisions the tests add)
+  const response = openResponseStage({ db, dbFile: file, config: responseSchema.parse({}), counters: sensor.counters, log: createLogger('silent', false), feeds: FEEDS, sensor: 'api-test' });
   let started: HttpApi;
   try {
     started = await startHttpApi(apiSchema.parse({ listen: { port: 0 }, ...api }), {
@@ -113,6 +121,7 @@ export async function startTestApi(dir: string, api: Record<string, unknown> = {
       tokens: fx.tokens,
       counters: sensor.counters,
       audited: trail.audited,
+      feeds: (name) => response.feed(name),
     });
   } catch (err) {
     metrics.stop();
@@ -125,6 +134,7 @@ export async function startTestApi(dir: string, api: Record<string, unknown> = {
     sensor,
     store,
     alertId: alert.id,
+    response,
     get audited(): AuditEntry[] {
       return auditLog.list().map(({ actor, action, target, details }) => ({ actor, action, target, ...(details !== undefined ? { details } : {}) }));
     },
