@@ -88,15 +88,19 @@ t.test('control characters from traffic reach syslog, webhook and the terminal e
   const n = stored.length;
 
   await waitFor('syslog and webhook deliveries', () => lf.messages.length >= n && counted.messages.length >= n && hook.received.length >= n);
+  // the gateway decisions those alerts made travel the same outputs as audit records (type audit),
+  // carrying the same hostile identity: every message is checked, the alerts counted apart
+  const isAlert = (m: ReturnType<typeof parseRfc5424>): boolean => sdParams(m).get('type') !== 'audit';
   for (const [name, collector] of [['lf', lf], ['octet-counting', counted]] as const) {
-    t.equal(collector.messages.length, n, `${name}: one syslog message per alert, no extra frame`);
     t.same(collector.errors, [], `${name}: the collector read only well-formed frames`);
     for (const bytes of collector.messages) {
       const text = strictUtf8(bytes);
       t.notMatch(text, RAW_CONTROL, `${name}: no raw control character`);
       parseRfc5424(text);
     }
-    t.same(collector.messages.map((m) => sdParams(parseRfc5424(strictUtf8(m))).get('id')).sort(), stored.map((a) => a.id).sort(), `${name}: each alert once`);
+    const alerts = collector.messages.map((m) => parseRfc5424(strictUtf8(m))).filter(isAlert);
+    t.equal(alerts.length, n, `${name}: one syslog message per alert, no extra frame`);
+    t.same(alerts.map((m) => sdParams(m).get('id')).sort(), stored.map((a) => a.id).sort(), `${name}: each alert once`);
   }
   const lfInjection = lf.messages.map((m) => parseRfc5424(strictUtf8(m))).find((m) => sdParams(m).get('type') === 'injection');
   t.equal(sdParams(lfInjection!).get('identity'), 'user:mallory\\x1b[2J\\x0a<13>1 2026-01-01T00:00:00Z host tapwatch - - - fake alert cleared\\u2028\\x9b', 'the escaped form in the structured data');
@@ -104,7 +108,7 @@ t.test('control characters from traffic reach syslog, webhook and the terminal e
   const cefInjection = counted.messages.map((m) => parseRfc5424(strictUtf8(m))).find((m) => sdParams(m).get('type') === 'injection');
   t.equal(parseCef(cefInjection!.msg).extension.get('suser'), 'user:mallory\\x1b[2J\n<13>1 2026-01-01T00:00:00Z host tapwatch - - - fake alert cleared\\u2028\\x9b', 'CEF: ESC visible, LF as CEF escape');
 
-  t.equal(hook.received.length, n, 'one webhook request per alert');
+  t.equal(hook.received.filter((r) => r.type !== 'audit').length, n, 'one webhook request per alert');
   for (const r of hook.received) {
     t.notMatch(r.body, RAW_CONTROL, 'webhook body is printable');
     t.ok(r.signatureOk, 'signed over the escaped body');
