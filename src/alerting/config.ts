@@ -21,10 +21,11 @@ export const severityThresholdsSchema = z
     message: 'severity thresholds must not decrease from low to critical',
   });
 
-/** The fields of a suppression rule that decide whether it is wide. */
-interface WidthFields {
+/** What a suppression rule matches (fields left out match anything); also what decides whether it is wide. */
+export interface SuppressionScope {
   readonly detector?: string;
   readonly identity?: string;
+  /** IP or CIDR (IPv4 or IPv6). */
   readonly client?: string;
   readonly host?: string;
   readonly method?: string;
@@ -42,7 +43,7 @@ export interface SuppressionPrefixBound {
 export const DEFAULT_SUPPRESSION_PREFIX: SuppressionPrefixBound = { ipv4: 16, ipv6: 48 };
 
 /** Why `rule` is wide, or null when it is not: it names no identity, client, host or template, or a client range wider than the bound. */
-export function wideReason(rule: WidthFields, bound: SuppressionPrefixBound): string | null {
+export function wideReason(rule: SuppressionScope, bound: SuppressionPrefixBound): string | null {
   if (rule.identity === undefined && rule.client === undefined && rule.host === undefined && rule.template === undefined) {
     const what = rule.detector === undefined ? 'every alert of every detector' : `every alert of detector ${rule.detector}`;
     return `it names no identity, client, host or template, so it silences ${what}`;

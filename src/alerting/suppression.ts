@@ -3,21 +3,14 @@
 // so a replay applies a rule exactly as the live sensor did. A wide rule (all of a detector, a client
 // range past `alerting.maxSuppressionPrefix`) is created only when asked for explicitly.
 import { parseAddress, parseRange, rangeContains, type AddressRange } from '../core/address-match';
-import { wideReason, type SuppressionPrefixBound, type SuppressionRuleConfig } from './config';
+import { wideReason, type SuppressionPrefixBound, type SuppressionRuleConfig, type SuppressionScope } from './config';
 import type { Finding } from './types';
 
 export { DEFAULT_SUPPRESSION_PREFIX, wideReason, type SuppressionPrefixBound } from './config';
 
 export type SuppressionSource = 'config' | 'feedback';
 
-export interface SuppressionRule {
-  readonly detector?: string;
-  readonly identity?: string;
-  /** IP or CIDR (IPv4 or IPv6). */
-  readonly client?: string;
-  readonly host?: string;
-  readonly method?: string;
-  readonly template?: string;
+export interface SuppressionRule extends SuppressionScope {
   readonly reason: string;
   /** Seconds since the epoch; absent = never expires. */
   readonly expiresAt?: number;

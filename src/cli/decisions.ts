@@ -18,23 +18,16 @@ export interface DecisionsOptions extends CommonOptions {
 }
 
 export function registerDecisions(program: Command, settle: (run: Promise<number>) => void): void {
-  const decisions = program
-    .command('decisions')
-    .description('gateway decisions (block, throttle) made from alerts, oldest first')
-    .enablePositionalOptions()
-    .option('--all', 'also the ended ones (expired, withdrawn, revoked)')
-    .option('--format <format>', 'table or json', 'table')
-    .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
-    .option('-c, --config <file>', 'YAML config file')
-    .action((opts: DecisionsOptions) => settle(Promise.resolve().then(() => decisionsListCommand(opts))));
-  decisions
-    .command('list')
-    .description('the active decisions (all with --all)')
-    .option('--all', 'also the ended ones (expired, withdrawn, revoked)')
-    .option('--format <format>', 'table or json', 'table')
-    .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
-    .option('-c, --config <file>', 'YAML config file')
-    .action((opts: DecisionsOptions) => settle(Promise.resolve().then(() => decisionsListCommand(opts))));
+  // `decisions` alone lists, as `decisions list` does: one set of options for both
+  const listing = (cmd: Command): Command =>
+    cmd
+      .option('--all', 'also the ended ones (expired, withdrawn, revoked)')
+      .option('--format <format>', 'table or json', 'table')
+      .option('--db <file>', 'SQLite file (default: store.path, else $STATE_DIRECTORY)')
+      .option('-c, --config <file>', 'YAML config file')
+      .action((opts: DecisionsOptions) => settle(Promise.resolve().then(() => decisionsListCommand(opts))));
+  const decisions = listing(program.command('decisions').description('gateway decisions (block, throttle) made from alerts, oldest first').enablePositionalOptions());
+  listing(decisions.command('list').description('the active decisions (all with --all)'));
   decisions
     .command('revoke')
     .description('end a decision by hand (recorded in the audit trail)')
